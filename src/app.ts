@@ -1,0 +1,128 @@
+/**
+ * createApp(deps): the one place middleware order is written.
+ *
+ *   request id + access log → JSON error boundary → health → static → MOE path compatibility
+ *   → hosted interaction pages → oidc-provider (everything else)
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import Router from '@koa/router';
+import Koa, { type Context, type Next } from 'koa';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { jsonErrorMiddleware } from './errors.js';
+import type { InteractionDeps } from './interactions/deps.js';
+import { createInteractionRouter } from './interactions/router.js';
+import type { ProviderHolder } from './provider/provider-holder.js';
+import { LOGOUT_ALIASES, OIDC_ROUTES, PARAMETER_ALIASES } from './provider/routes.js';
+
+export interface AppDeps extends Omit<InteractionDeps, 'provider'> {
+  config: Config;
+  log: Logger;
+  holder: ProviderHolder;
+  /** readiness of Postgres and Redis: resolves when both answer */
+  checkReady(): Promise<void>;
+}
+
+function requestContext(log: Logger) {
+  return async (ctx: Context, next: Next) => {
+    const incoming = ctx.get('x-request-id');
+    const requestId = /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = log.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
+      ctx.state.log.info(
+        { method: ctx.method, path: ctx.path, status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
+    }
+  };
+}
+
+/**
+ * Old RPs reach us with MOE spellings: logout aliases, Id_token_hint and
+ * post_logout_redirect_url, doubled slashes, and an empty nonce= (reference §1.3, §5).
+ */
+function moeCompatibility() {
+  const aliases = new Set<string>(LOGOUT_ALIASES);
+  return async (ctx: Context, next: Next) => {
+    if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/');
+    if (aliases.has(ctx.path)) ctx.path = OIDC_ROUTES.end_session;
+    const query = new URLSearchParams(ctx.querystring);
+    let changed = false;
+    for (const [from, to] of Object.entries(PARAMETER_ALIASES)) {
+      const value = query.get(from);
+      if (value !== null && !query.has(to)) {
+        query.set(to, value);
+        query.delete(from);
+        changed = true;
+      }
+    }
+    if (ctx.path === OIDC_ROUTES.authorization && query.get('nonce') === '') {
+      query.delete('nonce');
+      changed = true;
+    }
+    if (changed) ctx.querystring = query.toString();
+    await next();
+  };
+}
+
+function staticAssets() {
+  const css = readFileSync(new URL('../views/static/edu-idp.css', import.meta.url));
+  return async (ctx: Context, next: Next) => {
+    if (ctx.path !== '/static/edu-idp.css') return next();
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.type = 'text/css; charset=utf-8';
+    ctx.body = css;
+  };
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: deps.config.trustProxy });
+  app.keys = [...(deps.config.cookieKeys ?? [])];
+  app.silent = true;
+
+  const health = new Router();
+  health.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  health.get('/readyz', async (ctx) => {
+    try {
+      await deps.checkReady();
+      ctx.body = { status: 'ready' };
+    } catch (err) {
+      ctx.state.log?.warn({ err }, 'not ready');
+      ctx.status = 503;
+      ctx.body = { status: 'unavailable' };
+    }
+  });
+
+  const interactions = createInteractionRouter({ ...deps, provider: () => deps.holder.current() });
+
+  app.use(requestContext(deps.log));
+  app.use(jsonErrorMiddleware);
+  app.use(health.routes());
+  app.use(staticAssets());
+  app.use(moeCompatibility());
+  app.use(interactions.routes());
+  app.use(interactions.allowedMethods());
+  const handlers = new WeakMap<object, ReturnType<Koa['callback']>>();
+  app.use(async (ctx) => {
+    // oidc-provider answers everything else, including its own 404s
+    const provider = deps.holder.current();
+    let handle = handlers.get(provider);
+    if (!handle) {
+      handle = provider.callback();
+      handlers.set(provider, handle);
+    }
+    ctx.respond = false;
+    await handle(ctx.req, ctx.res);
+  });
+  return app;
+}

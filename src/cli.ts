@@ -1,0 +1,206 @@
+/**
+ * edu-idp command line: serve (default), migrate, import FILE.json, keys rotate|list,
+ * clients list. Reads the same configuration as the server.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { createDb, migrateLatest } from './adapters/db.js';
+import { ConfigError, loadConfig } from './config.js';
+import { isAppError } from './errors.js';
+import { acrValues } from './interactions/methods/index.js';
+import { providerConfiguration } from './provider/configuration.js';
+import { createServices, type SettledConfig } from './runtime.js';
+import { clientInputSchema } from './services/clients.js';
+import { ensureSigningKey, listSigningKeys, loadKeyset, rotateSigningKeys } from './services/signing-keys.js';
+import { settleConfig } from './settle.js';
+
+const USAGE = `usage: edu-idp <command>
+  serve                 run the identity provider (default; same as npm start)
+  migrate               apply database migrations
+  import FILE.json      upsert { "clients": [...], "users": [...] } (idempotent)
+  keys rotate [--now]   publish a new signing key; it signs after KEY_ACTIVATION_DELAY (or at once with --now)
+  keys list             show signing keys and their state
+  clients list          show registered clients`;
+
+const userInputSchema = z.object({
+  username: z.string().min(1),
+  password: z.string().optional(),
+  email: z.string().email().optional(),
+  email_verified: z.boolean().optional(),
+  name: z.string().optional(),
+  given_name: z.string().optional(),
+  family_name: z.string().optional(),
+  must_change_password: z.boolean().optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+});
+
+const importFileSchema = z.object({
+  clients: z.array(clientInputSchema).default([]),
+  users: z.array(userInputSchema).default([]),
+});
+
+type Out = (line: string) => void;
+
+async function withServices<T>(
+  config: SettledConfig,
+  fn: (s: Awaited<ReturnType<typeof createServices>>) => Promise<T>,
+) {
+  const services = await createServices(config);
+  try {
+    return await fn(services);
+  } finally {
+    await services.db.destroy();
+  }
+}
+
+export async function importFile(config: SettledConfig, file: string, out: Out): Promise<void> {
+  const parsed = importFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(
+      `${file}:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
+  }
+  await withServices(config, async ({ db, box, accounts, clients }) => {
+    await ensureSigningKey(db, box);
+    const keyset = await loadKeyset(db, box);
+    const { default: Provider } = await import('oidc-provider');
+    const noop = async () => undefined;
+    const validator = new Provider(
+      config.issuer,
+      providerConfiguration(config, {
+        adapter: undefined as never,
+        findAccount: noop,
+        jwks: keyset.jwks,
+        cookieKeys: config.cookieKeys,
+        acrValues,
+        findRememberedGrantId: noop,
+        logoutSource: noop,
+        postLogoutSuccessSource: noop,
+        renderError: noop,
+      }),
+    );
+    for (const client of parsed.data.clients) {
+      const result = await clients.upsert(client, async (metadata) => {
+        try {
+          await validator.Client.validate(metadata as never);
+        } catch (err) {
+          const e = err as { error_description?: string; message: string };
+          throw new Error(`client ${client.client_id}: ${e.error_description ?? e.message}`);
+        }
+      });
+      out(`client ${result.clientId}: ${result.created ? 'created' : 'updated'}`);
+      if (result.generatedSecret) out(`  client_secret (shown once): ${result.generatedSecret}`);
+    }
+    for (const user of parsed.data.users) {
+      try {
+        const { account, created } = await accounts.upsert({
+          username: user.username,
+          password: user.password,
+          email: user.email,
+          emailVerified: user.email_verified,
+          name: user.name,
+          givenName: user.given_name,
+          familyName: user.family_name,
+          mustChangePassword: user.must_change_password,
+          status: user.status,
+        });
+        out(`user ${account.username}: ${created ? 'created' : 'updated'} (sub ${account.id})`);
+      } catch (err) {
+        if (isAppError(err)) throw new Error(`user ${user.username}: ${err.code}`);
+        throw err;
+      }
+    }
+  });
+}
+
+export async function runCli(argv: string[], out: Out = console.log): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { now: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command = 'serve', sub] = positionals;
+  if (values.help || command === 'help') {
+    out(USAGE);
+    return 0;
+  }
+  if (command === 'serve') {
+    const { serve } = await import('./main.js');
+    await serve();
+    return 0;
+  }
+  const settled = await settleConfig(loadConfig());
+  const { config } = settled;
+  try {
+    switch (`${command}${sub && command !== 'import' ? ` ${sub}` : ''}`) {
+      case 'migrate': {
+        const db = createDb(config.databaseUrl, 1);
+        try {
+          const applied = await migrateLatest(db);
+          out(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
+        } finally {
+          await db.destroy();
+        }
+        return 0;
+      }
+      case 'import':
+        if (!sub) break;
+        await importFile(config, sub, out);
+        return 0;
+      case 'keys rotate':
+        return await withServices(config, async ({ db, box }) => {
+          await ensureSigningKey(db, box);
+          const r = await rotateSigningKeys(db, box, {
+            activationDelay: values.now ? 0 : config.keyActivationDelay,
+            maxSignedLifetime: Math.max(config.ttl.idToken, config.ttl.accessToken),
+          });
+          out(`published ${r.kid}; it signs from ${r.activatesAt.toISOString()}`);
+          if (r.retired)
+            out(
+              `${r.retired} stops signing then and stays published until ${r.retiredPublishedUntil.toISOString()}`,
+            );
+          return 0;
+        });
+      case 'keys list':
+        return await withServices(config, async ({ db }) => {
+          for (const k of await listSigningKeys(db)) {
+            out(
+              `${k.kid}  ${k.alg}  ${k.state}  activates ${k.activatesAt.toISOString()}${k.publishedUntil ? `  published until ${k.publishedUntil.toISOString()}` : ''}`,
+            );
+          }
+          return 0;
+        });
+      case 'clients list':
+        return await withServices(config, async ({ clients }) => {
+          for (const c of await clients.list()) {
+            const m = c.metadata as {
+              client_name?: string;
+              token_endpoint_auth_method?: string;
+              redirect_uris?: string[];
+            };
+            out(
+              `${c.clientId}  ${m.client_name ?? ''}  auth=${m.token_endpoint_auth_method ?? 'client_secret_basic'}  first_party=${c.firstParty}  redirect_uris=${(m.redirect_uris ?? []).join(' ')}`,
+            );
+          }
+          return 0;
+        });
+    }
+    out(USAGE);
+    return 2;
+  } finally {
+    await settled.stopEmbedded?.();
+  }
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  try {
+    const code = await runCli(argv);
+    if (argv[0] && argv[0] !== 'serve') process.exit(code);
+  } catch (err) {
+    if (err instanceof ConfigError) console.error(err.message);
+    else if (isAppError(err)) console.error(`${err.code}: ${err.message}`);
+    else console.error(err instanceof Error ? err.message : err);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The single exit of every login method (STYLE.md §2): finishLogin is the only caller of
+ * provider.interactionResult with a login, and the only place a successful login is recorded.
+ */
+import type { Context } from 'koa';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { AppError } from '../errors.js';
+import type { LoginRecorder } from '../services/login-records.js';
+import type { InteractionDeps } from './deps.js';
+import { methodById } from './methods/index.js';
+import type { MethodId } from './methods/types.js';
+
+export interface FinishedLogin {
+  accountId: string;
+  method: MethodId;
+  /** what the user typed, for the login record */
+  username?: string | undefined;
+}
+
+/** Carried through the interaction result to the resume step, where the session id is known. */
+interface LoginNote {
+  method: MethodId;
+  username?: string | undefined;
+  ip: string;
+  userAgent?: string | undefined;
+  clientId?: string | undefined;
+}
+
+export const PENDING_PASSWORD_CHANGE = 'pending_password_change';
+
+export async function finishLogin(ctx: Context, deps: InteractionDeps, login: FinishedLogin): Promise<void> {
+  const interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
+  if (interaction.uid !== ctx.params.uid)
+    throw new AppError('interaction.expired', 'interaction.expired', 400);
+  const account = await deps.accounts.findById(login.accountId);
+  if (!account) throw new AppError('password.invalid_credentials', 'password.invalid_credentials', 401);
+  if (account.mustChangePassword) {
+    // the login completes only after the new password is set (change-password/routes.ts)
+    await deps.state.set(interaction.uid, PENDING_PASSWORD_CHANGE, { ...login }, interaction.exp);
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${interaction.uid}/change-password`);
+    return;
+  }
+  await completeLogin(ctx, deps, login);
+}
+
+export async function completeLogin(
+  ctx: Context,
+  deps: InteractionDeps,
+  login: FinishedLogin,
+): Promise<void> {
+  const method = methodById(login.method);
+  if (!method) throw new Error(`unknown login method ${login.method}`);
+  const details = await deps.provider().interactionDetails(ctx.req, ctx.res);
+  const note: LoginNote = {
+    method: login.method,
+    username: login.username,
+    ip: ctx.ip,
+    userAgent: ctx.get('user-agent') || undefined,
+    clientId: typeof details.params.client_id === 'string' ? details.params.client_id : undefined,
+  };
+  const redirectTo = await deps
+    .provider()
+    .interactionResult(
+      ctx.req,
+      ctx.res,
+      { login: { accountId: login.accountId, amr: [...method.amr], acr: method.acr }, edu_login: note },
+      { mergeWithLastSubmission: false },
+    );
+  ctx.status = 303;
+  ctx.redirect(redirectTo);
+}
+
+/**
+ * Provider 'interaction.ended' hook: the login result has just been applied to a session, so
+ * its id is known. Records the successful attempt and opens the session's history.
+ */
+export function recordResumedLogin(recorder: LoginRecorder, ctx: KoaContextWithOIDC): void {
+  const result = ctx.oidc.result as { login?: { accountId: string }; edu_login?: LoginNote } | undefined;
+  const session = ctx.oidc.session;
+  if (!result?.login || !result.edu_login || !session) return;
+  const note = result.edu_login;
+  recorder.recordAttempt({
+    accountId: result.login.accountId,
+    username: note.username,
+    clientId: note.clientId,
+    method: note.method,
+    success: true,
+    ip: note.ip,
+    userAgent: note.userAgent,
+    sessionId: session.uid,
+  });
+  recorder.recordSessionEvent({
+    sessionId: session.uid,
+    accountId: result.login.accountId,
+    type: 'login',
+    clientId: note.clientId,
+    detail: note.method,
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * providerConfiguration(config, deps): what goes into new Provider(). Pure: every I/O
+ * arrives through deps. Each option that differs from oidc-provider's default says why.
+ */
+
+import type { JWK } from 'jose';
+import type { Configuration, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config.js';
+import { interactionPath, OIDC_ROUTES } from './routes.js';
+
+export interface ProviderDeps {
+  adapter: NonNullable<Configuration['adapter']>;
+  findAccount: FindAccount;
+  jwks: { keys: JWK[] };
+  cookieKeys: readonly string[];
+  acrValues: readonly string[];
+  /** grant id of a consent the account gave this client in an earlier session */
+  findRememberedGrantId(accountId: string, clientId: string): Promise<string | undefined>;
+  logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void>;
+  postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void>;
+  renderError(
+    ctx: KoaContextWithOIDC,
+    out: { error: string; error_description?: string },
+    error: Error,
+  ): Promise<void>;
+}
+
+export const SCOPE_CLAIMS = {
+  // standalone claims oidc-provider fills from the session (sid: ownCloud and back-channel logout)
+  acr: null,
+  amr: null,
+  auth_time: null,
+  sid: null,
+  // RPs and step-up (acr_values) need to see how the user signed in
+  openid: ['sub', 'acr', 'amr', 'auth_time'],
+  profile: ['name', 'family_name', 'given_name', 'preferred_username', 'updated_at'],
+  email: ['email', 'email_verified'],
+} as const;
+
+export function providerConfiguration(config: Config, deps: ProviderDeps): Configuration {
+  const { ttl } = config;
+  return {
+    adapter: deps.adapter,
+    findAccount: deps.findAccount,
+    jwks: deps.jwks as Configuration['jwks'],
+    routes: OIDC_ROUTES,
+    claims: SCOPE_CLAIMS as unknown as Configuration['claims'],
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    acrValues: [...deps.acrValues],
+    // MOE RPs read preferred_username and email straight from the ID token (reference §3),
+    // so scope-requested claims go into it as well as into userinfo.
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    pkce: {
+      // S256 only (oidc-provider's only method); required for public clients. Confidential
+      // MOE-era RPs send no PKCE and authenticate with their secret instead.
+      required: (_ctx, client) => client.clientAuthMethod === 'none',
+    },
+    // MOE's token response carries a refresh_token without offline_access (reference §3).
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // every refresh rotates; presenting a consumed one revokes the whole grant (oidc-provider does this)
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: ttl.accessToken,
+      AuthorizationCode: ttl.authorizationCode,
+      ClientCredentials: ttl.clientCredentials,
+      IdToken: ttl.idToken,
+      Interaction: ttl.interaction,
+      Session: ttl.session,
+      Grant: ttl.grant,
+      RefreshToken: ttl.refreshToken,
+      BackchannelAuthenticationRequest: 600,
+      DeviceCode: 600,
+    },
+    cookies: {
+      keys: [...deps.cookieKeys],
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    extraClientMetadata: {
+      // first-party (bureau-run) applications skip the consent page
+      properties: ['first_party'],
+      validator(_ctx, key, value) {
+        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
+          throw new Error('first_party must be a boolean');
+        }
+      },
+    },
+    // a browser app may call the token endpoint only from an origin of its redirect URIs
+    clientBasedCORS(_ctx, origin, client) {
+      return client.redirectUris?.some((u) => new URL(u).origin === origin) ?? false;
+    },
+    discovery: { ui_locales_supported: ['zh-TW', 'en'], claims_locales_supported: ['zh-TW'] },
+    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
+    async loadExistingGrant(ctx) {
+      const { client, session, provider } = ctx.oidc;
+      if (!client || !session?.accountId) return undefined;
+      const grantId =
+        ctx.oidc.result?.consent?.grantId ||
+        session.grantIdFor(client.clientId) ||
+        (await deps.findRememberedGrantId(session.accountId, client.clientId));
+      let grant = grantId ? await provider.Grant.find(grantId) : undefined;
+      if (grant && grant.accountId !== session.accountId) grant = undefined;
+      if (!grant && !client.metadata().first_party) return undefined;
+      if (client.metadata().first_party) {
+        grant ??= new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+        // first-party clients get what they ask for without a consent page
+        grant.addOIDCScope([...(ctx.oidc.requestParamOIDCScopes ?? [])].join(' '));
+        const claims = [...(ctx.oidc.requestParamClaims ?? [])];
+        if (claims.length) grant.addOIDCClaims(claims);
+        await grant.save();
+      }
+      return grant;
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      claimsParameter: { enabled: true },
+      backchannelLogout: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: deps.logoutSource,
+        postLogoutSuccessSource: deps.postLogoutSuccessSource,
+      },
+    },
+    renderError: deps.renderError,
+  };
+}
