@@ -1,0 +1,81 @@
+/**
+ * The sign-in page: username and password as a plain POST form, plus links to the other login
+ * methods. On error the form is re-rendered with the message and the typed username.
+ */
+import { clientMark, csrfField, errorAlert, safeHref, tHtml } from './fragments.js';
+import { html, type SafeHtml } from './html.js';
+import { isMessageKey, type Locale, t } from './i18n.js';
+import { type LayoutProps, layout } from './layout.js';
+
+/** Another login method (自然人憑證, passkey…), shown as a secondary button under the form. */
+export interface LoginMethodLink {
+  id: string;
+  /** Display text, or a message key such as `method.certificate`. */
+  label: string;
+  href: string;
+}
+
+export interface LoginPageProps {
+  locale: Locale;
+  action: string;
+  csrf: string;
+  client: { name: string; logoUri?: string | undefined };
+  username?: string;
+  /** A message key or error code; unknown codes fall back to input.invalid. */
+  error?: string;
+  methods: LoginMethodLink[];
+  langHrefs?: LayoutProps['langHrefs'];
+  abortHref?: string;
+}
+
+function methodLinks(locale: Locale, methods: LoginMethodLink[]): SafeHtml | null {
+  const items = methods.flatMap((m) => {
+    const href = safeHref(m.href);
+    if (!href) return [];
+    const label = isMessageKey(m.label) ? t(locale, m.label) : m.label;
+    return [
+      html`<li><a class="button button--secondary button--block" href="${href}" data-method="${m.id}">${label}</a></li>`,
+    ];
+  });
+  if (items.length === 0) return null;
+  return html`<div class="methods">
+  <p class="divider"><span>${t(locale, 'login.other_methods')}</span></p>
+  <ul class="methods__list">${items}</ul>
+</div>`;
+}
+
+export function loginPage(p: LoginPageProps): string {
+  const { locale } = p;
+  const invalid = Boolean(p.error);
+  const describedBy = (id: string) => (invalid ? `${id} form-error` : id);
+  // Once the username is known (re-render after an error), the password is what needs typing.
+  const focusPassword = Boolean(p.username);
+  const abortHref = safeHref(p.abortHref);
+
+  const body = html`<div class="card__head">
+  ${clientMark(p.client)}
+  <div>
+    <h1 class="card__title">${t(locale, 'login.title')}</h1>
+    <p class="card__subtitle">${tHtml(locale, 'login.subtitle', { client: html`<strong class="client-name">${p.client.name}</strong>` })}</p>
+  </div>
+</div>
+${errorAlert(locale, p.error)}
+<form class="form" method="post" action="${p.action}">
+  ${csrfField(p.csrf)}
+  <div class="field">
+    <label class="field__label" for="username">${t(locale, 'login.username')}</label>
+    <p class="field__hint" id="username-hint">${t(locale, 'login.username_hint')}</p>
+    <input class="input" id="username" name="username" type="text" value="${p.username ?? ''}" autocomplete="username" autocapitalize="none" autocorrect="off" spellcheck="false" required${!focusPassword && html` autofocus`} aria-describedby="${describedBy('username-hint')}"${invalid && html` aria-invalid="true"`}>
+  </div>
+  <div class="field">
+    <label class="field__label" for="password">${t(locale, 'login.password')}</label>
+    <input class="input" id="password" name="password" type="password" autocomplete="current-password" required${focusPassword && html` autofocus`}${invalid && html` aria-invalid="true" aria-describedby="form-error"`}>
+  </div>
+  <button class="button button--primary button--block" type="submit">${t(locale, 'login.submit')}</button>
+</form>
+<p class="help">${t(locale, 'login.forgot_hint')}</p>
+${methodLinks(locale, p.methods)}
+${abortHref && html`<p class="card__foot"><a class="link" href="${abortHref}">${t(locale, 'login.cancel')}</a></p>`}`;
+
+  return layout({ locale, title: t(locale, 'login.title'), body, langHrefs: p.langHrefs });
+}
