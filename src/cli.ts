@@ -21,7 +21,9 @@ const USAGE = `usage: edu-idp <command>
   import FILE.json      upsert { "clients": [...], "users": [...] } (idempotent)
   keys rotate [--now]   publish a new signing key; it signs after KEY_ACTIVATION_DELAY (or at once with --now)
   keys list             show signing keys and their state
-  clients list          show registered clients`;
+  clients list          show registered clients
+  consents list USERNAME             show the clients a user has consented to
+  consents revoke USERNAME CLIENT_ID revoke that consent and every token issued under it`;
 
 const userInputSchema = z.object({
   username: z.string().min(1),
@@ -50,7 +52,7 @@ async function withServices<T>(
   try {
     return await fn(services);
   } finally {
-    await services.db.destroy();
+    await services.close();
   }
 }
 
@@ -133,7 +135,25 @@ export async function runCli(argv: string[], out: Out = console.log): Promise<nu
   const settled = await settleConfig(loadConfig());
   const { config } = settled;
   try {
+    const [, , arg1, arg2] = positionals;
     switch (`${command}${sub && command !== 'import' ? ` ${sub}` : ''}`) {
+      case 'consents list':
+      case 'consents revoke':
+        if (!arg1 || (sub === 'revoke' && !arg2)) break;
+        return await withServices(config, async ({ accounts, consents }) => {
+          const account = await accounts.findByUsername(arg1);
+          if (!account) throw new Error(`no account ${arg1}`);
+          if (sub === 'revoke') {
+            out(
+              `revoked ${await consents.revoke(account.id, arg2!)} consent(s) of ${account.username} for ${arg2}`,
+            );
+            return 0;
+          }
+          for (const c of await consents.list(account.id)) {
+            out(`${c.clientId}  ${c.scopes.join(' ')}  granted ${c.grantedAt.toISOString()}`);
+          }
+          return 0;
+        });
       case 'migrate': {
         const db = createDb(config.databaseUrl, 1);
         try {

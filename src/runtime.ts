@@ -24,6 +24,7 @@ import { createFindAccount } from './provider/find-account.js';
 import { createProviderHolder, type ProviderHolder } from './provider/provider-holder.js';
 import { type AccountService, createAccountService } from './services/accounts.js';
 import { type ClientService, createClientService } from './services/clients.js';
+import { type ConsentService, createConsentService } from './services/consents.js';
 import { createLoginRecorder, type LoginRecorder } from './services/login-records.js';
 import { createPasswordHasher, type PasswordHasher } from './services/passwords.js';
 import { createSecretBox, type SecretBox } from './services/secret-box.js';
@@ -45,6 +46,7 @@ export interface Runtime {
   hasher: PasswordHasher;
   accounts: AccountService;
   clients: ClientService;
+  consents: ConsentService;
   writer: RecordWriter;
   recorder: LoginRecorder;
   shortLived: PayloadStore;
@@ -58,27 +60,36 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, base: { service: 'edu-idp' } });
 }
 
-/** Services only (no provider, no app): what the CLI needs. */
+/** Stores and services, no provider and no app: what the CLI needs. */
 export async function createServices(config: SettledConfig, log = createLogger(config)) {
   const db = createDb(config.databaseUrl, config.databasePoolMax);
+  const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
+  if (redis) await redis.connect();
+  const durable = new PgPayloadStore(db);
+  const shortLived: PayloadStore = redis ? new RedisPayloadStore(redis) : durable;
   const box = createSecretBox(config.keyEncryptionKey);
   const hasher = await createPasswordHasher(config.argon2);
   return {
     log,
     db,
+    redis,
+    durable,
+    shortLived,
     box,
     hasher,
     accounts: createAccountService(db, hasher),
     clients: createClientService(db, box),
+    consents: createConsentService(durable, shortLived),
+    async close() {
+      if (redis) await redis.quit().catch(() => undefined);
+      await db.destroy();
+    },
   };
 }
 
 export async function createRuntime(config: SettledConfig, log = createLogger(config)): Promise<Runtime> {
-  const { db, box, hasher, accounts, clients } = await createServices(config, log);
-  const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
-  if (redis) await redis.connect();
-  const durable = new PgPayloadStore(db);
-  const shortLived: PayloadStore = redis ? new RedisPayloadStore(redis) : durable;
+  const services = await createServices(config, log);
+  const { db, redis, durable, shortLived, box, accounts, clients } = services;
 
   await ensureHistoryPartitions(db);
   const writer = createRecordWriter(db, {
@@ -145,26 +156,17 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
   for (const t of timers) t.unref();
 
   return {
+    ...services,
     config,
-    log,
-    db,
-    redis,
-    box,
-    hasher,
-    accounts,
-    clients,
     writer,
     recorder,
-    shortLived,
-    durable,
     holder,
     app,
     async close() {
       for (const t of timers) clearInterval(t);
       holder.stop();
       await writer.close();
-      if (redis) await redis.quit().catch(() => undefined);
-      await db.destroy();
+      await services.close();
     },
   };
 }

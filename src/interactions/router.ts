@@ -42,6 +42,13 @@ function errorBoundary(deps: InteractionDeps) {
         );
         return;
       }
+      if (isAppError(err) && err.code === 'csrf.invalid' && ctx.path.endsWith('/password')) {
+        // an expired form (cookie gone, tab left open) gets a fresh one, keeping the username
+        const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+        const username = typeof body.username === 'string' ? body.username : '';
+        await renderLogin(ctx, deps, { error: err.code, username, status: 403 });
+        return;
+      }
       if (isAppError(err) && err.expose) {
         const rerender = ctx.state.rerender as ((code: string) => Promise<void>) | undefined;
         if (rerender) {

@@ -63,10 +63,15 @@ export class PgPayloadStore implements PayloadStore {
     await this.db('oidc_payloads').where({ model, grant_id: grantId }).delete();
   }
 
-  async findGrants(accountId: string, clientId: string) {
-    const rows = (await live(
-      this.db('oidc_payloads').where({ model: 'Grant', account_id: accountId, client_id: clientId }),
-    )
+  findGrants(accountId: string, clientId: string) {
+    return this.findGrantsOfAccount(accountId, clientId);
+  }
+
+  /** Grants of an account (optionally for one client), newest first. */
+  async findGrantsOfAccount(accountId: string, clientId?: string) {
+    const q = this.db('oidc_payloads').where({ model: 'Grant', account_id: accountId });
+    if (clientId) q.andWhere({ client_id: clientId });
+    const rows = (await live(q)
       .select('id', 'payload')
       .orderByRaw("(payload->>'iat')::bigint DESC")) as Row[];
     return rows.map((r) => ({ id: r.id, payload: r.payload }));
