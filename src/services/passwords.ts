@@ -45,10 +45,8 @@ export function checkPasswordPolicy(password: string, context: { username?: stri
   if (blocklist.has(lower)) return passwordErrors.too_common();
   // one repeated character, or a plain ascending/descending run of digits (12345678, 98765432)
   if (/^(.)\1+$/u.test(password) || isDigitRun(lower)) return passwordErrors.too_common();
-  // a date such as 20100405 or ROC 990405: students' default passwords are often birthdays
-  if (/^(19|20)\d{6}$/.test(lower) || /^\d{2,3}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(lower)) {
-    return passwordErrors.too_common();
-  }
+  // a date such as 20100405: students' default passwords are often birthdays
+  if (/^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(lower)) return passwordErrors.too_common();
   const username = context.username?.toLowerCase();
   if (username && username.length >= 3 && lower.includes(username)) return passwordErrors.contains_username();
   return undefined;

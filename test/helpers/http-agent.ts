@@ -88,3 +88,10 @@ export function formActionFrom(html: string, contains: string): string {
   if (!action) throw new Error(`no form with action containing ${contains}`);
   return action;
 }
+
+/** Fills and submits the password login form of a login page. */
+export function submitLoginForm(agent: HttpAgent, loginPageHtml: string, username: string, password: string) {
+  return agent.follow(formActionFrom(loginPageHtml, '/password'), {
+    form: { username, password, csrf: csrfFrom(loginPageHtml) },
+  });
+}
