@@ -25,7 +25,12 @@ import { createProviderHolder, type ProviderHolder } from './provider/provider-h
 import { type AccountService, createAccountService } from './services/accounts.js';
 import { type ClientService, createClientService } from './services/clients.js';
 import { type ConsentService, createConsentService } from './services/consents.js';
-import { createLoginRecorder, type LoginRecorder } from './services/login-records.js';
+import {
+  createLoginHistory,
+  createLoginRecorder,
+  type LoginHistory,
+  type LoginRecorder,
+} from './services/login-records.js';
 import { createPasswordHasher, type PasswordHasher } from './services/passwords.js';
 import { createSecretBox, type SecretBox } from './services/secret-box.js';
 import { ensureSigningKey, loadKeyset } from './services/signing-keys.js';
@@ -47,6 +52,7 @@ export interface Runtime {
   accounts: AccountService;
   clients: ClientService;
   consents: ConsentService;
+  history: LoginHistory;
   writer: RecordWriter;
   recorder: LoginRecorder;
   shortLived: PayloadStore;
@@ -80,6 +86,7 @@ export async function createServices(config: SettledConfig, log = createLogger(c
     accounts: createAccountService(db, hasher),
     clients: createClientService(db, box),
     consents: createConsentService(durable, shortLived),
+    history: createLoginHistory(db),
     async close() {
       if (redis) await redis.quit().catch(() => undefined);
       await db.destroy();

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UAParser } from 'ua-parser-js';
+import { listAccountLoginRecords, listSessionEvents } from '../adapters/db/login-records.js';
+import type { Db } from '../adapters/db.js';
 import type { RecordWriter } from '../adapters/record-writer.js';
 
 export interface LoginAttempt {
@@ -87,5 +89,20 @@ export function createLoginRecorder(writer: RecordWriter): LoginRecorder {
         detail: e.detail ?? null,
       });
     },
+  };
+}
+
+export interface LoginHistory {
+  /** 紀錄: an account's recent logins with each session's last activity (最後更新) */
+  recentLogins(accountId: string, limit?: number): ReturnType<typeof listAccountLoginRecords>;
+  /** 操作紀錄: what happened in one session */
+  sessionOperations(sessionId: string): ReturnType<typeof listSessionEvents>;
+}
+
+export function createLoginHistory(db: Db): LoginHistory {
+  return {
+    recentLogins: (accountId, limit = 10) =>
+      listAccountLoginRecords(db, accountId, Math.min(Math.max(limit, 1), 100)),
+    sessionOperations: (sessionId) => listSessionEvents(db, sessionId),
   };
 }

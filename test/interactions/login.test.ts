@@ -258,3 +258,24 @@ describe('hosted pages', () => {
     expect(res.body).toContain('&lt;script&gt;');
   });
 });
+
+describe('login history', () => {
+  it("lists an account's logins with the session's last activity (最後更新) and its operations", async () => {
+    const account = await createAccount(t.runtime);
+    const { tokens } = await loginAndGetTokens(t.issuer, config, { username: 'aa1234', password: PASSWORD });
+    await new Promise((r) => setTimeout(r, 20));
+    await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    await t.runtime.writer.flush();
+    const [login] = await t.runtime.history.recentLogins(account.id);
+    expect(login).toMatchObject({ success: true, method: 'password', os: 'Windows 10', ip: '127.0.0.1' });
+    expect(login!.lastActivityAt!.getTime()).toBeGreaterThan(login!.createdAt.getTime());
+    const ops = await t.runtime.history.sessionOperations(login!.sessionId!);
+    expect(ops.map((o) => `${o.type}:${o.detail ?? ''}`)).toEqual([
+      'login:password',
+      'authorize:',
+      'token:authorization_code',
+      'token:refresh_token',
+    ]);
+    expect(login!.lastActivityAt!.getTime()).toBe(ops.at(-1)!.at.getTime());
+  });
+});

@@ -275,3 +275,78 @@ describe('/oidc/v1/userinfo', () => {
     expect(info.name).toBeUndefined();
   });
 });
+
+describe('/oidc/v1/par and request objects', () => {
+  it('accepts a pushed authorization request', async () => {
+    await createClient(t.runtime, { first_party: true });
+    const config = await discoverRp(t.issuer, { clientId: 'school-app', clientSecret: CLIENT_SECRET });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = await oidc.buildAuthorizationUrlWithPAR(config, {
+      redirect_uri: 'https://app.example.edu.tw/callback',
+      scope: 'openid profile',
+      state: 'par-state',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    expect(url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    const agent = new HttpAgent(t.issuer);
+    const page = await agent.follow(url.href);
+    const { submitLoginForm } = await import('../helpers/http-agent.js');
+    const back = await submitLoginForm(agent, page.body, 'aa1234', PASSWORD);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(back.location!), {
+      pkceCodeVerifier: verifier,
+      expectedState: 'par-state',
+    });
+    expect(tokens.claims()?.preferred_username).toBe('aa1234');
+  });
+
+  it('accepts a signed request object (JAR) and refuses a tampered one', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'rp-jar', alg: 'RS256', use: 'sig' };
+    await createClient(t.runtime, {
+      jwks: { keys: [jwk] },
+      request_object_signing_alg: 'RS256',
+      first_party: true,
+    });
+    const config = await discoverRp(t.issuer, { clientId: 'school-app', clientSecret: CLIENT_SECRET });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = await oidc.buildAuthorizationUrlWithJAR(
+      config,
+      {
+        redirect_uri: 'https://app.example.edu.tw/callback',
+        scope: 'openid',
+        state: 'jar-state',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      },
+      { key: privateKey, kid: 'rp-jar' },
+    );
+    const agent = new HttpAgent(t.issuer);
+    const page = await agent.follow(url.href);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('name="password"');
+
+    const request = url.searchParams.get('request')!;
+    const [h, p, s] = request.split('.');
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    payload.redirect_uri = 'https://evil.example.com/callback';
+    const tampered = new URL(url);
+    tampered.searchParams.set(
+      'request',
+      `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`,
+    );
+    const refused = await new HttpAgent(t.issuer).follow(tampered.href);
+    expect(refused.location ?? '').not.toContain('evil.example.com');
+    expect(refused.status).toBeGreaterThanOrEqual(300);
+  });
+});
+
+describe('/healthz and /readyz', () => {
+  it('report the process and its stores', async () => {
+    const health = await fetch(`${t.issuer}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.issuer}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('x-request-id')).toBeTruthy();
+  });
+});
