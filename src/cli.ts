@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createDb, migrateLatest } from './adapters/db.js';
+import { createAdapterClass } from './adapters/oidc/adapter.js';
 import { ConfigError, loadConfig } from './config.js';
 import { isAppError } from './errors.js';
 import { acrValues } from './interactions/methods/index.js';
@@ -63,7 +64,7 @@ export async function importFile(config: SettledConfig, file: string, out: Out):
       `${file}:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
     );
   }
-  await withServices(config, async ({ db, box, accounts, clients }) => {
+  await withServices(config, async ({ db, box, accounts, clients, durable, shortLived }) => {
     await ensureSigningKey(db, box);
     const keyset = await loadKeyset(db, box);
     const { default: Provider } = await import('oidc-provider');
@@ -71,7 +72,9 @@ export async function importFile(config: SettledConfig, file: string, out: Out):
     const validator = new Provider(
       config.issuer,
       providerConfiguration(config, {
-        adapter: undefined as never,
+        // the real adapter, though validation stores nothing: without one oidc-provider warns
+        // about its development-only in-memory adapter
+        adapter: createAdapterClass({ durable, shortLived, loadClient: noop }),
         findAccount: noop,
         jwks: keyset.jwks,
         cookieKeys: config.cookieKeys,

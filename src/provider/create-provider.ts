@@ -37,16 +37,18 @@ export function createProvider(config: Config, deps: CreateProviderDeps): Provid
 
   provider.on('interaction.ended', (ctx: KoaContextWithOIDC) => deps.onLoginResumed(ctx));
 
-  provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
+  const recordSessionOperation = (type: 'authorize' | 'logout') => (ctx: KoaContextWithOIDC) => {
     const session = ctx.oidc.session;
     if (!session?.uid) return;
     deps.recorder.recordSessionEvent({
       sessionId: session.uid,
       accountId: session.accountId,
-      type: 'authorize',
+      type,
       clientId: ctx.oidc.client?.clientId,
     });
-  });
+  };
+  provider.on('authorization.success', recordSessionOperation('authorize'));
+  provider.on('end_session.success', recordSessionOperation('logout'));
 
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const { entities, params } = ctx.oidc;
@@ -58,17 +60,6 @@ export function createProvider(config: Config, deps: CreateProviderDeps): Provid
       type: 'token',
       clientId: ctx.oidc.client?.clientId,
       detail: String(params?.grant_type ?? ''),
-    });
-  });
-
-  provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
-    const session = ctx.oidc.session;
-    if (!session?.uid) return;
-    deps.recorder.recordSessionEvent({
-      sessionId: session.uid,
-      accountId: session.accountId,
-      type: 'logout',
-      clientId: ctx.oidc.client?.clientId,
     });
   });
 

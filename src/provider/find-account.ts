@@ -5,7 +5,7 @@ import { type AccountService, accountClaims } from '../services/accounts.js';
 export function createFindAccount(accounts: AccountService): FindAccount {
   return async (_ctx, sub) => {
     const account = await accounts.findById(sub);
-    if (!account || account.status !== 'active') return undefined;
+    if (account?.status !== 'active') return undefined;
     return {
       accountId: account.id,
       claims: async () => accountClaims(account) as { sub: string },

@@ -3,12 +3,14 @@
  * argon2 cost so the suite stays fast. Each test file gets its own instance and empties the
  * stores in beforeEach (resetStores).
  */
-import { randomBytes } from 'node:crypto';
+
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, createRuntime, type Runtime, type SettledConfig } from '../../src/runtime.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './env.js';
@@ -20,13 +22,18 @@ export interface TestInstance {
   close(): Promise<void>;
 }
 
+const TEST_KEY_ENCRYPTION_KEY = createHash('sha256')
+  .update('edu-idp test key-encryption key')
+  .digest('base64');
+
 export function testConfig(issuer: string, env: Record<string, string> = {}): SettledConfig {
   const config = loadConfig({
     ISSUER: issuer,
     DATABASE_URL: TEST_DATABASE_URL,
     REDIS_URL: TEST_REDIS_URL,
     COOKIE_KEYS: randomBytes(32).toString('base64url'),
-    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // one key for the whole run: the signing keys in the shared test database outlive an instance
+    KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY,
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_TIME_COST: '1',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'edu-idp-test-')),
@@ -63,4 +70,22 @@ export async function resetStores(runtime: Runtime): Promise<void> {
   await runtime.writer.flush().catch(() => undefined);
   await runtime.db.raw(`TRUNCATE ${TABLES.join(', ')}`);
   await runtime.redis?.flushdb();
+}
+
+/**
+ * One instance per test file: started before the first test, stores emptied before each,
+ * closed after the last. Hooks a file registers later run after these.
+ */
+export function useTestInstance(env: Record<string, string> = {}): TestInstance {
+  const holder = {} as TestInstance;
+  beforeAll(async () => {
+    Object.assign(holder, await startTestInstance(env));
+  });
+  afterAll(async () => {
+    await holder.close?.();
+  });
+  beforeEach(async () => {
+    await resetStores(holder.runtime);
+  });
+  return holder;
 }

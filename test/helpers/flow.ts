@@ -3,7 +3,7 @@
  * browser: authorize → login form → (consent) → code → tokens, id_token validated.
  */
 import * as oidc from 'openid-client';
-import { csrfFrom, formActionFrom, HttpAgent, submitLoginForm } from './http-agent.js';
+import { csrfFrom, formActionFrom, HttpAgent } from './http-agent.js';
 
 export interface RpOptions {
   clientId: string;

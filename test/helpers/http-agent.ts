@@ -63,7 +63,7 @@ export class HttpAgent {
   /** Follows redirects within our own origin; stops at the first redirect elsewhere (the RP). */
   async follow(url: string, init: Parameters<HttpAgent['request']>[1] = {}): Promise<AgentResponse> {
     let res = await this.request(url, init);
-    while (res.status >= 300 && res.status < 400 && res.location && res.location.startsWith(this.base)) {
+    while (res.status >= 300 && res.status < 400 && res.location?.startsWith(this.base)) {
       res = await this.request(res.location);
     }
     return res;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
-import { resetStores, startTestInstance, type TestInstance } from '../helpers/app.js';
+import { useTestInstance } from '../helpers/app.js';
 import { CLIENT_SECRET, createAccount, createClient, PASSWORD } from '../helpers/fixtures.js';
 import {
   authorize,
@@ -11,16 +11,9 @@ import {
 } from '../helpers/flow.js';
 import { csrfFrom, formActionFrom, HttpAgent } from '../helpers/http-agent.js';
 
-let t: TestInstance;
+const t = useTestInstance();
 let config: oidc.Configuration;
-beforeAll(async () => {
-  t = await startTestInstance();
-});
-afterAll(async () => {
-  await t.close();
-});
 beforeEach(async () => {
-  await resetStores(t.runtime);
   await createClient(t.runtime, { first_party: true });
   config = await discoverRp(t.issuer, { clientId: 'school-app', clientSecret: CLIENT_SECRET });
 });

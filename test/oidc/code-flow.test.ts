@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
-import { resetStores, startTestInstance, type TestInstance } from '../helpers/app.js';
+import { useTestInstance } from '../helpers/app.js';
 import { CLIENT_SECRET, createAccount, createClient, PASSWORD } from '../helpers/fixtures.js';
 import { discoverRp, loginAndGetTokens } from '../helpers/flow.js';
 
-let t: TestInstance;
-beforeAll(async () => {
-  t = await startTestInstance();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await resetStores(t.runtime);
-});
+const t = useTestInstance();
 
 describe('/oidc/v1/azp → /oidc/v1/token → /oidc/v1/userinfo', () => {
   it('logs a user in through the login page and issues a validated id_token', async () => {

@@ -3,22 +3,13 @@
  * and an empty nonce=, client_secret_post, an RS256 id_token checked with the FIRST JWKS key
  * while ignoring kid.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { compactVerify, importJWK, type JWK } from 'jose';
-import { resetStores, startTestInstance, type TestInstance } from '../helpers/app.js';
+import { useTestInstance } from '../helpers/app.js';
 import { CLIENT_SECRET, createAccount, createClient, PASSWORD } from '../helpers/fixtures.js';
 import { HttpAgent, submitLoginForm } from '../helpers/http-agent.js';
 
-let t: TestInstance;
-beforeAll(async () => {
-  t = await startTestInstance();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await resetStores(t.runtime);
-});
+const t = useTestInstance();
 
 describe('/.well-known/openid-configuration', () => {
   it('publishes the MOE paths, an issuer without trailing slash, both secret methods and RS256', async () => {

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
-import { resetStores, startTestInstance, type TestInstance } from '../helpers/app.js';
+import { useTestInstance } from '../helpers/app.js';
 import { CLIENT_SECRET, createAccount, createClient, PASSWORD } from '../helpers/fixtures.js';
 import { authorize, discoverRp, loginAndGetTokens } from '../helpers/flow.js';
 import { HttpAgent } from '../helpers/http-agent.js';
 
-let t: TestInstance;
-beforeAll(async () => {
-  t = await startTestInstance();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestInstance();
 beforeEach(async () => {
-  await resetStores(t.runtime);
   await createAccount(t.runtime);
 });
 

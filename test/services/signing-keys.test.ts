@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { rotateSigningKeys } from '../../src/services/signing-keys.js';
-import { resetStores, startTestInstance, type TestInstance } from '../helpers/app.js';
+import { useTestInstance } from '../helpers/app.js';
 import { CLIENT_SECRET, createAccount, createClient, PASSWORD } from '../helpers/fixtures.js';
 import { discoverRp, loginAndGetTokens } from '../helpers/flow.js';
 
-let t: TestInstance;
-beforeAll(async () => {
-  t = await startTestInstance();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestInstance();
 beforeEach(async () => {
-  await resetStores(t.runtime);
   // every test starts from one signing key
   await t.runtime.db('signing_keys').delete();
   const { ensureSigningKey } = await import('../../src/services/signing-keys.js');
