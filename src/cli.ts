@@ -12,7 +12,9 @@ import { isAppError } from './errors.js';
 import { acrValues } from './interactions/methods/index.js';
 import { providerConfiguration } from './provider/configuration.js';
 import { createServices, type SettledConfig } from './runtime.js';
+import { normalizeUsername } from './services/accounts.js';
 import { clientInputSchema } from './services/clients.js';
+import { checkPasswordPolicy } from './services/passwords.js';
 import { ensureSigningKey, listSigningKeys, loadKeyset, rotateSigningKeys } from './services/signing-keys.js';
 import { settleConfig } from './settle.js';
 
@@ -64,6 +66,15 @@ export async function importFile(config: SettledConfig, file: string, out: Out):
       `${file}:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
     );
   }
+  // users are checked before anything is written, so a rejected file leaves no half import
+  const rejected = parsed.data.users.flatMap((u) => {
+    const problem =
+      u.password === undefined
+        ? undefined
+        : checkPasswordPolicy(u.password, { username: normalizeUsername(u.username) });
+    return problem ? [`user ${u.username}: ${problem.code}`] : [];
+  });
+  if (rejected.length) throw new Error(rejected.join('\n'));
   await withServices(config, async ({ db, box, accounts, clients, durable, shortLived }) => {
     await ensureSigningKey(db, box);
     const keyset = await loadKeyset(db, box);

@@ -111,12 +111,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
   }
-  if (parsed.success && parsed.data.DATABASE_URL) {
+  if (cleaned.DATABASE_URL) {
     // With a real database we are in production shape: secrets must come from the operator,
     // never be generated on the fly (every node of a cluster must share them).
-    if (!parsed.data.COOKIE_KEYS) problems.push('COOKIE_KEYS: required when DATABASE_URL is set');
-    if (!parsed.data.KEY_ENCRYPTION_KEY)
-      problems.push('KEY_ENCRYPTION_KEY: required when DATABASE_URL is set');
+    if (!cleaned.COOKIE_KEYS) problems.push('COOKIE_KEYS: required when DATABASE_URL is set');
+    if (!cleaned.KEY_ENCRYPTION_KEY) problems.push('KEY_ENCRYPTION_KEY: required when DATABASE_URL is set');
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;

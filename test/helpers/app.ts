@@ -5,7 +5,7 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,7 @@ export function testConfig(issuer: string, env: Record<string, string> = {}): Se
     KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY,
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_TIME_COST: '1',
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'edu-idp-test-')),
+    DATA_DIR: env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'edu-idp-test-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOGIN_RECORD_FLUSH_MS: '20',
     ...env,
@@ -59,6 +59,7 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runtime.close();
+      rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -17,11 +17,21 @@ export class RedisPayloadStore implements PayloadStore {
     if (expiresIn) multi.set(k, value, 'EX', expiresIn);
     else multi.set(k, value);
     if (payload.grantId) {
-      const gk = grantKey(payload.grantId);
-      multi.rpush(gk, k);
-      // the grant index lives as long as its longest member
-      const ttl = await this.redis.ttl(gk);
-      if (expiresIn && expiresIn > ttl) multi.expire(gk, expiresIn);
+      // Atomically: add the member and make the index live as long as its longest member
+      // (a TTL read outside the transaction lets a concurrent short-lived save shorten it,
+      // and a revocation would then miss the longer-lived token). EXPIRE GT needs Redis 7.
+      multi.eval(
+        `local existed = redis.call('EXISTS', KEYS[1])
+         redis.call('RPUSH', KEYS[1], ARGV[1])
+         if ARGV[2] == '' then redis.call('PERSIST', KEYS[1])
+         elseif existed == 0 then redis.call('EXPIRE', KEYS[1], ARGV[2])
+         elseif redis.call('TTL', KEYS[1]) >= 0 then redis.call('EXPIRE', KEYS[1], ARGV[2], 'GT') end
+         return 1`,
+        1,
+        grantKey(payload.grantId),
+        k,
+        expiresIn ? String(expiresIn) : '',
+      );
     }
     if (payload.uid) {
       if (expiresIn) multi.set(uidKey(model, payload.uid), id, 'EX', expiresIn);
@@ -50,13 +60,14 @@ export class RedisPayloadStore implements PayloadStore {
   }
 
   async consume(model: string, id: string): Promise<void> {
-    // Atomic read-modify-write keeping the TTL, so a concurrent find sees either state.
+    // Atomic and keeping the TTL. The field is spliced into the JSON text rather than
+    // re-encoded: Lua's cjson turns [] into {} and rounds long numbers.
     await this.redis.eval(
       `local v = redis.call('GET', KEYS[1])
        if not v then return 0 end
-       local p = cjson.decode(v)
-       p['consumed'] = tonumber(ARGV[1])
-       redis.call('SET', KEYS[1], cjson.encode(p), 'KEEPTTL')
+       local body = string.sub(v, 1, -2)
+       local sep = (body == '{') and '' or ','
+       redis.call('SET', KEYS[1], body .. sep .. '"consumed":' .. ARGV[1] .. '}', 'KEEPTTL')
        return 1`,
       1,
       key(model, id),
