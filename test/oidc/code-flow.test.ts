@@ -30,3 +30,25 @@ describe('/oidc/v1/azp → /oidc/v1/token → /oidc/v1/userinfo', () => {
     });
   });
 });
+
+describe('without REDIS_URL', () => {
+  it('keeps sessions, interactions and codes in Postgres and logs in the same way', async () => {
+    const { startTestInstance } = await import('../helpers/app.js');
+    const pgOnly = await startTestInstance({ REDIS_URL: '' });
+    try {
+      expect(pgOnly.runtime.redis).toBeUndefined();
+      const account = await createAccount(pgOnly.runtime);
+      await createClient(pgOnly.runtime, { first_party: true });
+      const config = await discoverRp(pgOnly.issuer, { clientId: 'school-app', clientSecret: CLIENT_SECRET });
+      const { tokens } = await loginAndGetTokens(pgOnly.issuer, config, {
+        username: 'aa1234',
+        password: PASSWORD,
+      });
+      expect(tokens.claims()?.sub).toBe(account.id);
+      const models = await pgOnly.runtime.db('oidc_payloads').distinct('model').pluck('model');
+      expect(models).toEqual(expect.arrayContaining(['Session', 'AccessToken', 'Grant', 'RefreshToken']));
+    } finally {
+      await pgOnly.close();
+    }
+  });
+});
