@@ -84,7 +84,7 @@ function staticAssets() {
 }
 
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: deps.config.trustProxy });
+  const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: deps.config.trustProxyHops });
   app.keys = [...(deps.config.cookieKeys ?? [])];
   app.silent = true;
 

@@ -53,6 +53,9 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  // how many proxies of ours append to X-Forwarded-For: the client address is the entry that
+  // many from the right; anything further left was written by the client and is not trusted
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOGIN_RECORD_FLUSH_MS: z.coerce.number().int().positive().default(200),
 });
@@ -84,6 +87,7 @@ export interface Config {
   readonly keyActivationDelay: number;
   readonly keyRefreshInterval: number;
   readonly trustProxy: boolean;
+  readonly trustProxyHops: number;
   readonly logLevel: string;
   readonly loginRecordFlushMs: number;
 }
@@ -147,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keyActivationDelay: e.KEY_ACTIVATION_DELAY,
     keyRefreshInterval: e.KEY_REFRESH_INTERVAL,
     trustProxy: e.TRUST_PROXY,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     logLevel: e.LOG_LEVEL,
     loginRecordFlushMs: e.LOGIN_RECORD_FLUSH_MS,
   });

@@ -20,6 +20,7 @@ export interface CreateProviderDeps extends ProviderDeps {
 export function createProvider(config: Config, deps: CreateProviderDeps): Provider {
   const provider = new Provider(config.issuer, providerConfiguration(config, deps));
   provider.proxy = config.trustProxy;
+  provider.maxIpsCount = config.trustProxyHops;
 
   // Secrets of client_secret_basic/post clients are stored as keyed hashes; the provider sees
   // the hash as client_secret and this compares what the client presents against it

@@ -272,3 +272,27 @@ describe('login history', () => {
     expect(login!.lastActivityAt!.getTime()).toBe(ops.at(-1)!.at.getTime());
   });
 });
+
+describe('behind a reverse proxy (TRUST_PROXY=true)', () => {
+  it('records the address our proxy saw, not what the client wrote into X-Forwarded-For', async () => {
+    const { startTestInstance } = await import('../helpers/app.js');
+    const proxied = await startTestInstance({ TRUST_PROXY: 'true' });
+    try {
+      await createAccount(proxied.runtime);
+      await createClient(proxied.runtime, { first_party: true });
+      const rp = await discoverRp(proxied.issuer, { clientId: 'school-app', clientSecret: CLIENT_SECRET });
+      const agent = new HttpAgent(proxied.issuer);
+      const { url } = await startAuthorization(rp, { username: '', password: '' });
+      const page = await agent.follow(url.href);
+      await agent.follow(formActionFrom(page.body, '/password'), {
+        form: { username: 'aa1234', password: 'wrong password 1', csrf: csrfFrom(page.body) },
+        headers: { 'x-forwarded-for': '10.9.9.9, 203.0.113.7' },
+      });
+      await proxied.runtime.writer.flush();
+      const [row] = await proxied.runtime.db('login_records');
+      expect(row.ip).toBe('203.0.113.7');
+    } finally {
+      await proxied.close();
+    }
+  });
+});
