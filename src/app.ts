@@ -106,6 +106,13 @@ export function createApp(deps: AppDeps): Koa {
   const interactions = createInteractionRouter({ ...deps, provider: () => deps.holder.current() });
 
   app.use(requestContext(deps.log));
+  if (deps.config.issuer.startsWith('https:')) {
+    // an https issuer is only ever reached over TLS: browsers should never try plain HTTP
+    app.use(async (ctx, next) => {
+      ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+      await next();
+    });
+  }
   app.use(jsonErrorMiddleware);
   app.use(health.routes());
   app.use(staticAssets());
