@@ -9,6 +9,8 @@ import type { LoginRecorder } from '../services/login-records.js';
 import type { InteractionDeps } from './deps.js';
 import { methodById } from './methods/index.js';
 import type { MethodId } from './methods/types.js';
+import { finishInteraction, interactionOf } from './pages.js';
+import { PENDING_PASSWORD_CHANGE } from './state.js';
 
 export interface FinishedLogin {
   accountId: string;
@@ -26,12 +28,8 @@ interface LoginNote {
   clientId?: string | undefined;
 }
 
-export const PENDING_PASSWORD_CHANGE = 'pending_password_change';
-
 export async function finishLogin(ctx: Context, deps: InteractionDeps, login: FinishedLogin): Promise<void> {
-  const interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
-  if (interaction.uid !== ctx.params.uid)
-    throw new AppError('interaction.expired', 'interaction.expired', 400);
+  const interaction = await interactionOf(ctx, deps);
   const account = await deps.accounts.findById(login.accountId);
   if (!account) throw new AppError('password.invalid_credentials', 'password.invalid_credentials', 401);
   if (account.mustChangePassword) {
@@ -51,7 +49,7 @@ export async function completeLogin(
 ): Promise<void> {
   const method = methodById(login.method);
   if (!method) throw new Error(`unknown login method ${login.method}`);
-  const details = await deps.provider().interactionDetails(ctx.req, ctx.res);
+  const details = await interactionOf(ctx, deps);
   const note: LoginNote = {
     method: login.method,
     username: login.username,
@@ -59,16 +57,8 @@ export async function completeLogin(
     userAgent: ctx.get('user-agent') || undefined,
     clientId: typeof details.params.client_id === 'string' ? details.params.client_id : undefined,
   };
-  const redirectTo = await deps
-    .provider()
-    .interactionResult(
-      ctx.req,
-      ctx.res,
-      { login: { accountId: login.accountId, amr: [...method.amr], acr: method.acr }, edu_login: note },
-      { mergeWithLastSubmission: false },
-    );
-  ctx.status = 303;
-  ctx.redirect(redirectTo);
+  const result = { accountId: login.accountId, amr: [...method.amr], acr: method.acr };
+  await finishInteraction(ctx, deps, { login: result, edu_login: note }, false);
 }
 
 /**

@@ -9,7 +9,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { errors as oidcErrors } from 'oidc-provider';
 import { errorPage } from '../../views/index.js';
-import { AppError, isAppError } from '../errors.js';
+import { isAppError } from '../errors.js';
 import { mountChangePasswordRoutes } from './change-password/routes.js';
 import { mountConsentRoutes } from './consent/routes.js';
 import { verifyCsrf } from './csrf.js';
@@ -17,7 +17,7 @@ import type { InteractionDeps } from './deps.js';
 import { resolveLocale } from './locale.js';
 import { loginMethods } from './methods/index.js';
 import { sendPage } from './page.js';
-import { renderConsent, renderLogin } from './pages.js';
+import { finishInteraction, interactionOf, renderInteraction } from './pages.js';
 
 interface Attempt {
   method: string;
@@ -30,10 +30,12 @@ function errorBoundary(deps: InteractionDeps) {
       await next();
     } catch (err) {
       const attempt = ctx.state.attempt as Attempt | undefined;
+      // the interaction, if it is still there: for the failure record and the re-rendered form
+      const interaction = isAppError(err) ? await interactionOf(ctx, deps).catch(() => undefined) : undefined;
       if (attempt && isAppError(err)) await recordFailure(ctx, deps, attempt, err.code);
+      const locale = resolveLocale(ctx);
       const expired =
         err instanceof oidcErrors.SessionNotFound || (isAppError(err) && err.code === 'interaction.expired');
-      const locale = resolveLocale(ctx);
       if (expired) {
         sendPage(
           ctx,
@@ -42,18 +44,14 @@ function errorBoundary(deps: InteractionDeps) {
         );
         return;
       }
-      if (isAppError(err) && err.code === 'csrf.invalid' && ctx.path.endsWith('/password')) {
-        // an expired form (cookie gone, tab left open) gets a fresh one, keeping the username
-        const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-        const username = typeof body.username === 'string' ? body.username : '';
-        await renderLogin(ctx, deps, { error: err.code, username, status: 403 });
-        return;
-      }
       if (isAppError(err) && err.expose) {
-        const rerender = ctx.state.rerender as ((code: string) => Promise<void>) | undefined;
-        if (rerender) {
-          await rerender(err.code);
-          ctx.status = err.status;
+        // A form the user can fix (or one whose CSRF token expired) comes back with the
+        // message and what was typed, at whatever step the interaction is.
+        if (ctx.method === 'POST' && interaction) {
+          const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+          const username =
+            attempt?.username ?? (typeof body.username === 'string' ? body.username : undefined);
+          await renderInteraction(ctx, deps, { error: err.code, username, status: err.status });
           return;
         }
         sendPage(ctx, errorPage({ locale, error: err.code, requestId: ctx.state.requestId }), err.status);
@@ -71,17 +69,12 @@ async function recordFailure(ctx: Context, deps: InteractionDeps, attempt: Attem
   const account = attempt.username
     ? await deps.accounts.findByUsername(attempt.username).catch(() => undefined)
     : undefined;
-  let clientId: string | undefined;
-  try {
-    const details = await deps.provider().interactionDetails(ctx.req, ctx.res);
-    clientId = typeof details.params.client_id === 'string' ? details.params.client_id : undefined;
-  } catch {
-    // interaction already gone: the attempt is still recorded
-  }
+  const clientId = (ctx.state.interaction as { params: { client_id?: unknown } } | undefined)?.params
+    .client_id;
   deps.recorder.recordAttempt({
     accountId: account?.id,
     username: attempt.username,
-    clientId,
+    clientId: typeof clientId === 'string' ? clientId : undefined,
     method: attempt.method,
     success: false,
     failureReason: code,
@@ -92,30 +85,18 @@ async function recordFailure(ctx: Context, deps: InteractionDeps, attempt: Attem
 
 export function createInteractionRouter(deps: InteractionDeps): Router {
   const router = new Router();
-  router.use(errorBoundary(deps));
-  router.use(bodyParser({ enableTypes: ['form'], formLimit: '64kb' }));
-  router.use(verifyCsrf);
+  // guards under the :uid prefix, so that ctx.params.uid is known even when a guard fails
+  const scope = '/interaction/:uid';
+  router.use(scope, errorBoundary(deps));
+  router.use(scope, bodyParser({ enableTypes: ['form'], formLimit: '64kb' }));
+  router.use(scope, verifyCsrf);
 
-  router.get('/interaction/:uid', async (ctx) => {
-    const details = await deps.provider().interactionDetails(ctx.req, ctx.res);
-    if (details.uid !== ctx.params.uid) throw new AppError('interaction.expired', 'interaction.expired');
-    switch (details.prompt.name) {
-      case 'login':
-        return renderLogin(ctx, deps);
-      case 'consent':
-        return renderConsent(ctx, deps);
-      default:
-        throw new AppError('interaction.unsupported_prompt', 'input.invalid');
-    }
-  });
+  router.get('/interaction/:uid', (ctx) => renderInteraction(ctx, deps));
 
   router.get('/interaction/:uid/abort', async (ctx) => {
+    await interactionOf(ctx, deps);
     const result = { error: 'access_denied', error_description: 'End-User aborted interaction' };
-    const redirectTo = await deps.provider().interactionResult(ctx.req, ctx.res, result, {
-      mergeWithLastSubmission: false,
-    });
-    ctx.status = 303;
-    ctx.redirect(redirectTo);
+    await finishInteraction(ctx, deps, result, false);
   });
 
   for (const method of Object.values(loginMethods)) method.mount(router, deps);

@@ -26,3 +26,6 @@ export function createInteractionStateStore(store: PayloadStore): InteractionSta
     delete: (uid, key) => store.destroy(MODEL, id(uid, key)),
   };
 }
+
+/** Key of the login that waits for a forced password change (see change-password/routes.ts). */
+export const PENDING_PASSWORD_CHANGE = 'pending_password_change';

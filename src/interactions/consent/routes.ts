@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { defineErrors } from '../../errors.js';
 import type { InteractionDeps } from '../deps.js';
+import { finishInteraction, interactionOf } from '../pages.js';
 
 const consentErrors = defineErrors('consent', { invalid_decision: { message: 'input.invalid' } });
 const schema = z.object({ decision: z.enum(['allow', 'deny']) });
@@ -11,7 +12,7 @@ export function mountConsentRoutes(router: Router, deps: InteractionDeps): void 
     const parsed = schema.safeParse(ctx.request.body);
     if (!parsed.success) throw consentErrors.invalid_decision();
     const provider = deps.provider();
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const details = await interactionOf(ctx, deps);
     let result: Record<string, unknown>;
     if (parsed.data.decision === 'deny') {
       result = { error: 'access_denied', error_description: 'End-User denied consent' };
@@ -33,10 +34,6 @@ export function mountConsentRoutes(router: Router, deps: InteractionDeps): void 
       }
       result = { consent: { grantId: await grant.save() } };
     }
-    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, {
-      mergeWithLastSubmission: true,
-    });
-    ctx.status = 303;
-    ctx.redirect(redirectTo);
+    await finishInteraction(ctx, deps, result, true);
   });
 }

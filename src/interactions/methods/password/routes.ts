@@ -1,7 +1,6 @@
 import type Router from '@koa/router';
 import type { InteractionDeps } from '../../deps.js';
 import { finishLogin } from '../../finish.js';
-import { renderLogin } from '../../pages.js';
 import { passwordMethodErrors } from './errors.js';
 import { passwordLoginSchema } from './schema.js';
 import { verifyPassword } from './verify.js';
@@ -10,9 +9,8 @@ export function mountPasswordRoutes(router: Router, deps: InteractionDeps): void
   router.post('/interaction/:uid/password', async (ctx) => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const username = typeof body.username === 'string' ? body.username : '';
-    // the error middleware re-renders the login form with this username and records the failure
+    // the error middleware records the failure and re-renders the form with this username
     ctx.state.attempt = { method: 'password', username };
-    ctx.state.rerender = (error: string) => renderLogin(ctx, deps, { error, username, status: 400 });
     const parsed = passwordLoginSchema.safeParse(body);
     if (!parsed.success) throw passwordMethodErrors.invalid_input();
     const accountId = await verifyPassword(deps.accounts, parsed.data);
