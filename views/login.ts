@@ -1,11 +1,12 @@
 /**
- * The sign-in page: username and password as a plain POST form, plus links to the other login
- * methods. On error the form is re-rendered with the message and the typed username.
+ * The sign-in page: the password method's form (views/methods/password.ts), plus links to the
+ * other login methods. On error the form is re-rendered with the message and the typed username.
  */
-import { clientMark, csrfField, errorAlert, safeHref, tHtml } from './fragments.js';
+import { clientMark, errorAlert, safeHref, tHtml } from './fragments.js';
 import { html, type SafeHtml } from './html.js';
 import { isMessageKey, type Locale, t } from './i18n.js';
 import { type LayoutProps, layout } from './layout.js';
+import { passwordForm } from './methods/password.js';
 
 /** Another login method (自然人憑證, passkey…), shown as a secondary button under the form. */
 export interface LoginMethodLink {
@@ -47,9 +48,6 @@ function methodLinks(locale: Locale, methods: LoginMethodLink[]): SafeHtml | nul
 export function loginPage(p: LoginPageProps): string {
   const { locale } = p;
   const invalid = Boolean(p.error);
-  const describedBy = (id: string) => (invalid ? `${id} form-error` : id);
-  // Once the username is known (re-render after an error), the password is what needs typing.
-  const focusPassword = Boolean(p.username);
   const abortHref = safeHref(p.abortHref);
 
   const body = html`<div class="card__head">
@@ -60,19 +58,7 @@ export function loginPage(p: LoginPageProps): string {
   </div>
 </div>
 ${errorAlert(locale, p.error)}
-<form class="form" method="post" action="${p.action}">
-  ${csrfField(p.csrf)}
-  <div class="field">
-    <label class="field__label" for="username">${t(locale, 'login.username')}</label>
-    <p class="field__hint" id="username-hint">${t(locale, 'login.username_hint')}</p>
-    <input class="input" id="username" name="username" type="text" value="${p.username ?? ''}" autocomplete="username" autocapitalize="none" autocorrect="off" spellcheck="false" required${!focusPassword && html` autofocus`} aria-describedby="${describedBy('username-hint')}"${invalid && html` aria-invalid="true"`}>
-  </div>
-  <div class="field">
-    <label class="field__label" for="password">${t(locale, 'login.password')}</label>
-    <input class="input" id="password" name="password" type="password" autocomplete="current-password" required${focusPassword && html` autofocus`}${invalid && html` aria-invalid="true" aria-describedby="form-error"`}>
-  </div>
-  <button class="button button--primary button--block" type="submit">${t(locale, 'login.submit')}</button>
-</form>
+${passwordForm({ locale, action: p.action, csrf: p.csrf, username: p.username, invalid })}
 <p class="help">${t(locale, 'login.forgot_hint')}</p>
 ${methodLinks(locale, p.methods)}
 ${abortHref && html`<p class="card__foot"><a class="link" href="${abortHref}">${t(locale, 'login.cancel')}</a></p>`}`;
