@@ -60,8 +60,6 @@ const schema = z.object({
   LOGIN_RECORD_FLUSH_MS: z.coerce.number().int().positive().default(200),
 });
 
-export type Env = z.input<typeof schema>;
-
 export interface Config {
   readonly issuer: string;
   readonly port: number;
@@ -90,12 +88,6 @@ export interface Config {
   readonly trustProxyHops: number;
   readonly logLevel: string;
   readonly loginRecordFlushMs: number;
-}
-
-/** What Config needs before secrets are settled: main.ts fills them in for evaluation mode. */
-export interface Secrets {
-  readonly cookieKeys: readonly string[];
-  readonly keyEncryptionKey: Buffer;
 }
 
 export class ConfigError extends Error {

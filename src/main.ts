@@ -3,7 +3,7 @@
  * graceful shutdown drains requests and login records before the pools close.
  */
 import { createServer } from 'node:http';
-import { migrateLatest, pendingMigrations } from './adapters/db.js';
+import { createDb, migrateLatest, pendingMigrations } from './adapters/db.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, createRuntime } from './runtime.js';
 import { settleConfig } from './settle.js';
@@ -30,7 +30,6 @@ export async function serve(): Promise<void> {
     );
   }
 
-  const { createDb } = await import('./adapters/db.js');
   const migrator = createDb(settled.config.databaseUrl, 1);
   try {
     if (settled.evaluation) {

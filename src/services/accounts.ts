@@ -12,7 +12,7 @@ import {
 } from '../adapters/db/accounts.js';
 import type { Db } from '../adapters/db.js';
 import { defineErrors } from '../errors.js';
-import { checkPasswordPolicy, type PasswordHasher, passwordErrors } from './passwords.js';
+import { checkPasswordPolicy, type PasswordHasher } from './passwords.js';
 
 export type { Account } from '../adapters/db/accounts.js';
 
@@ -22,6 +22,8 @@ export const accountErrors = defineErrors('password', {
   current_invalid: { message: 'password.current_invalid' },
   same_as_old: { message: 'password.same_as_old' },
 });
+
+const usernameErrors = defineErrors('username', { invalid: { message: 'input.invalid' } });
 
 /**
  * Users type "AA1234@kl.edu.tw", full-width letters from a Chinese IME, or stray spaces;
@@ -84,7 +86,7 @@ export function createAccountService(db: Db, hasher: PasswordHasher): AccountSer
 
     async upsert({ password, ...input }) {
       const username = normalizeUsername(input.username);
-      if (!username) throw passwordErrors.too_short('username is empty');
+      if (!username) throw usernameErrors.invalid();
       const existing = await findAccountByUsername(db, username);
       let passwordHash: string | undefined;
       if (password !== undefined) {

@@ -29,7 +29,7 @@ export interface ConsentService {
 
 export function createConsentService(durable: PgPayloadStore, shortLived: PayloadStore): ConsentService {
   const list = async (accountId: string, clientId?: string) => {
-    const grants = await durable.findGrantsOfAccount(accountId, clientId);
+    const grants = await durable.findGrants(accountId, clientId);
     return grants.map(({ id, payload }) => {
       const openid = (payload.openid as { scope?: string } | undefined)?.scope ?? '';
       return {

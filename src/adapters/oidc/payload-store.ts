@@ -20,8 +20,6 @@ export interface PayloadStore {
   consume(model: string, id: string): Promise<void>;
   destroy(model: string, id: string): Promise<void>;
   revokeByGrantId(model: string, grantId: string): Promise<void>;
-  /** Grants of one account for one client, newest first (remembered consent). */
-  findGrants?(accountId: string, clientId: string): Promise<Array<{ id: string; payload: Payload }>>;
 }
 
 export const epochTime = (date = Date.now()) => Math.floor(date / 1000);

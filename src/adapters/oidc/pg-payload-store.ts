@@ -63,12 +63,8 @@ export class PgPayloadStore implements PayloadStore {
     await this.db('oidc_payloads').where({ model, grant_id: grantId }).delete();
   }
 
-  findGrants(accountId: string, clientId: string) {
-    return this.findGrantsOfAccount(accountId, clientId);
-  }
-
   /** Grants of an account (optionally for one client), newest first. */
-  async findGrantsOfAccount(accountId: string, clientId?: string) {
+  async findGrants(accountId: string, clientId?: string) {
     const q = this.db('oidc_payloads').where({ model: 'Grant', account_id: accountId });
     if (clientId) q.andWhere({ client_id: clientId });
     const rows = (await live(q)
