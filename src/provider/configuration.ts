@@ -105,11 +105,17 @@ export function providerConfiguration(config: Config, deps: ProviderDeps): Confi
       if (!grant && !client.metadata().first_party) return undefined;
       if (client.metadata().first_party) {
         grant ??= new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
-        // first-party clients get what they ask for without a consent page
-        grant.addOIDCScope([...(ctx.oidc.requestParamOIDCScopes ?? [])].join(' '));
+        // first-party clients get what they ask for without a consent page; the grant is
+        // written only when the request asks for more than it holds (not at every login)
+        const scopes = [...(ctx.oidc.requestParamOIDCScopes ?? [])];
         const claims = [...(ctx.oidc.requestParamClaims ?? [])];
-        if (claims.length) grant.addOIDCClaims(claims);
-        await grant.save();
+        const heldScopes = new Set(grant.getOIDCScope().split(' '));
+        const heldClaims = new Set(grant.getOIDCClaims());
+        if (!grant.jti || scopes.some((x) => !heldScopes.has(x)) || claims.some((x) => !heldClaims.has(x))) {
+          grant.addOIDCScope(scopes.join(' '));
+          if (claims.length) grant.addOIDCClaims(claims);
+          await grant.save();
+        }
       }
       return grant;
     },

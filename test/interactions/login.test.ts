@@ -296,3 +296,31 @@ describe('behind a reverse proxy (TRUST_PROXY=true)', () => {
     }
   });
 });
+
+describe('first-party grants', () => {
+  it('are written once, not at every login, and extended when more is asked', async () => {
+    await createAccount(t.runtime);
+    const grants = () => t.runtime.db('oidc_payloads').where({ model: 'Grant' }).select('id', 'payload');
+    await loginAndGetTokens(t.issuer, config, {
+      username: 'aa1234',
+      password: PASSWORD,
+      scope: 'openid profile',
+    });
+    const [first] = await grants();
+    await loginAndGetTokens(t.issuer, config, {
+      username: 'aa1234',
+      password: PASSWORD,
+      scope: 'openid profile',
+    });
+    expect(await grants()).toEqual([first]);
+    const { tokens } = await loginAndGetTokens(t.issuer, config, {
+      username: 'aa1234',
+      password: PASSWORD,
+      scope: 'openid email',
+    });
+    expect(tokens.claims()?.email).toBe('aa1234@kl.edu.tw');
+    const after = await grants();
+    expect(after).toHaveLength(1);
+    expect(after[0].payload.openid.scope.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
+  });
+});
