@@ -78,7 +78,11 @@ export function createRecordWriter(db: Knex, opts: RecordWriterOptions): RecordW
       // new records go to a fresh segment so the batch's segments can be deleted after commit
       if (batch.some((e) => e.segment === segment)) segment = segmentPath();
       const byTable = new Map<HistoryTable, HistoryRow[]>();
-      for (const e of batch) byTable.set(e.table, [...(byTable.get(e.table) ?? []), e.row]);
+      for (const e of batch) {
+        const rows = byTable.get(e.table);
+        if (rows) rows.push(e.row);
+        else byTable.set(e.table, [e.row]);
+      }
       await db.transaction(async (tx) => {
         for (const [table, rows] of byTable) await tx(table).insert(rows).onConflict().ignore();
       });
