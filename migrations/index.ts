@@ -9,6 +9,11 @@ import * as createClients from './20261123000002_create_clients.js';
 import * as createOidcPayloads from './20261123000003_create_oidc_payloads.js';
 import * as createSigningKeys from './20261123000004_create_signing_keys.js';
 import * as createLoginRecords from './20261123000005_create_login_records.js';
+import * as createDirectory from './20261123000006_create_directory.js';
+import * as addRequestedUsername from './20261123000007_add_requested_username.js';
+import * as createCredentials from './20261123000014_create_credentials.js';
+import * as createPassOneCodes from './20261123000016_create_pass_one_codes.js';
+import * as createLoginPolicies from './20261123000020_create_login_policies.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -21,6 +26,11 @@ const migrations: Record<string, Migration> = {
   '20261123000003_create_oidc_payloads': createOidcPayloads,
   '20261123000004_create_signing_keys': createSigningKeys,
   '20261123000005_create_login_records': createLoginRecords,
+  '20261123000006_create_directory': createDirectory,
+  '20261123000007_add_requested_username': addRequestedUsername,
+  '20261123000014_create_credentials': createCredentials,
+  '20261123000016_create_pass_one_codes': createPassOneCodes,
+  '20261123000020_create_login_policies': createLoginPolicies,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { findOrganizationIdsByCodes } from './adapters/db/directory-import.js';
 import { createDb, migrateLatest } from './adapters/db.js';
 import { createAdapterClass } from './adapters/oidc/adapter.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -14,6 +15,8 @@ import { providerConfiguration } from './provider/configuration.js';
 import { createServices, type SettledConfig } from './runtime.js';
 import { normalizeUsername } from './services/accounts.js';
 import { clientInputSchema } from './services/clients.js';
+import { importDirectory, type UserDirectoryImport } from './services/directory-import.js';
+import { isValidNationalId } from './services/national-id.js';
 import { checkPasswordPolicy } from './services/passwords.js';
 import { ensureSigningKey, listSigningKeys, loadKeyset, rotateSigningKeys } from './services/signing-keys.js';
 import { settleConfig } from './settle.js';
@@ -21,7 +24,7 @@ import { settleConfig } from './settle.js';
 const USAGE = `usage: edu-idp <command>
   serve                 run the identity provider (default; same as npm start)
   migrate               apply database migrations
-  import FILE.json      upsert { "clients": [...], "users": [...] } (idempotent)
+  import FILE.json      upsert { "organizations": [...], "clients": [...], "users": [...] } (idempotent)
   keys rotate [--now]   publish a new signing key; it signs after KEY_ACTIVATION_DELAY (or at once with --now)
   keys list             show signing keys and their state
   clients list          show registered clients
@@ -38,14 +41,44 @@ const userInputSchema = z.object({
   family_name: z.string().optional(),
   must_change_password: z.boolean().optional(),
   status: z.enum(['active', 'disabled']).optional(),
+  // the directory (issue 3): where the person belongs and what they administer
+  school: z.string().optional(),
+  identity_type: z.enum(['student', 'teacher', 'staff', 'other']).optional(),
+  titles: z.array(z.string().min(1)).optional(),
+  roles: z
+    .array(z.object({ role: z.enum(['county_admin', 'school_admin']), org: z.string().min(1) }))
+    .optional(),
+  openid2_ids: z.array(z.url()).optional(),
+  national_id: z.string().optional(),
 });
 
+const organizationInputSchema = z
+  .object({
+    kind: z.enum(['county', 'school']),
+    code: z
+      .string()
+      .regex(/^[0-9A-Za-z]{2,8}$/, 'a MOE school code (6–8 letters or digits) or a county code'),
+    name: z.string().min(1),
+    short_name: z.string().optional(),
+    level: z.enum(['elementary', 'junior', 'senior', 'other']).optional(),
+    county: z.string().optional(),
+  })
+  .refine((o) => o.kind === 'county' || (o.county && o.level), 'a school needs its county (code) and level');
+
 const importFileSchema = z.object({
+  organizations: z.array(organizationInputSchema).default([]),
   clients: z.array(clientInputSchema).default([]),
   users: z.array(userInputSchema).default([]),
 });
 
 type Out = (line: string) => void;
+
+function referencedCodes(file: z.infer<typeof importFileSchema>): string[] {
+  return [
+    ...file.organizations.flatMap((o) => (o.county ? [o.county] : [])),
+    ...file.users.flatMap((u) => [...(u.school ? [u.school] : []), ...(u.roles ?? []).map((r) => r.org)]),
+  ];
+}
 
 async function withServices<T>(
   config: SettledConfig,
@@ -72,10 +105,21 @@ export async function importFile(config: SettledConfig, file: string, out: Out):
       u.password === undefined
         ? undefined
         : checkPasswordPolicy(u.password, { username: normalizeUsername(u.username) });
-    return problem ? [`user ${u.username}: ${problem.code}`] : [];
+    const idProblem = u.national_id !== undefined && !isValidNationalId(u.national_id);
+    return [
+      ...(problem ? [`user ${u.username}: ${problem.code}`] : []),
+      ...(idProblem ? [`user ${u.username}: national_id is not a valid national ID or resident number`] : []),
+    ];
   });
   if (rejected.length) throw new Error(rejected.join('\n'));
-  await withServices(config, async ({ db, box, accounts, clients, durable, shortLived }) => {
+  await withServices(config, async ({ db, box, accounts, clients, durable, shortLived, audit }) => {
+    // every organisation a user or school refers to must exist in the file or the database
+    const known = new Set([
+      ...parsed.data.organizations.map((o) => o.code),
+      ...(await findOrganizationIdsByCodes(db, referencedCodes(parsed.data))).keys(),
+    ]);
+    const missing = referencedCodes(parsed.data).filter((c) => !known.has(c));
+    if (missing.length) throw new Error(`unknown organisation code(s): ${[...new Set(missing)].join(', ')}`);
     await ensureSigningKey(db, box);
     const keyset = await loadKeyset(db, box);
     const { default: Provider } = await import('oidc-provider');
@@ -108,6 +152,7 @@ export async function importFile(config: SettledConfig, file: string, out: Out):
       out(`client ${result.clientId}: ${result.created ? 'created' : 'updated'}`);
       if (result.generatedSecret) out(`  client_secret (shown once): ${result.generatedSecret}`);
     }
+    const directory: UserDirectoryImport[] = [];
     for (const user of parsed.data.users) {
       try {
         const { account, created } = await accounts.upsert({
@@ -122,11 +167,17 @@ export async function importFile(config: SettledConfig, file: string, out: Out):
           status: user.status,
         });
         out(`user ${account.username}: ${created ? 'created' : 'updated'} (sub ${account.id})`);
+        directory.push({ ...user, accountId: account.id, username: account.username });
       } catch (err) {
         if (isAppError(err)) throw new Error(`user ${user.username}: ${err.code}`);
         throw err;
       }
     }
+    await importDirectory(
+      { db, box, audit },
+      { organizations: parsed.data.organizations, users: directory },
+      out,
+    );
   });
 }
 

@@ -7,6 +7,9 @@ import { migrationSource } from '../../migrations/index.js';
 
 // Return timestamptz as Date (default) but bigint counts as numbers: our counts fit in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+// A date column is a calendar date (birth dates), not an instant: keep 'YYYY-MM-DD' as text
+// rather than a Date at the server's local midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export type Db = Knex;
 export type DbOrTx = Knex | Knex.Transaction;

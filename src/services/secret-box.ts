@@ -10,6 +10,11 @@ export interface SecretBox {
   /** Keyed hash for high-entropy bearer secrets (client secrets, pass codes, reset links). */
   hash(secret: string, context: string): string;
   verifyHash(secret: string, stored: string, context: string): boolean;
+  /**
+   * HMAC-SHA256 of value under a subkey derived from the key-encryption key for label: stable
+   * per-person identifiers (personid, guid) that cannot be reversed without the key.
+   */
+  keyedDigest(label: string, value: string): Buffer;
 }
 
 export function createSecretBox(kek: Buffer): SecretBox {
@@ -43,6 +48,11 @@ export function createSecretBox(kek: Buffer): SecretBox {
       const a = Buffer.from(hash(secret, context));
       const b = Buffer.from(stored);
       return a.length === b.length && timingSafeEqual(a, b);
+    },
+    keyedDigest(label, value) {
+      // one subkey per label, apart from the enc and mac subkeys above
+      const key = createHmac('sha256', kek).update(`edu-idp/digest/${label}`).digest();
+      return createHmac('sha256', key).update(value).digest();
     },
   };
 }

@@ -112,18 +112,105 @@ afterAll(async () => {
   }
   // leave no key encrypted with our key-encryption key: the next test file makes its own
   await db('signing_keys').delete();
-  await db.raw('TRUNCATE accounts, clients, oidc_payloads');
+  await db.raw('TRUNCATE accounts, clients, oidc_payloads CASCADE');
   await db.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
 
 beforeEach(async () => {
-  await db.raw('TRUNCATE accounts, clients, oidc_payloads');
+  await db.raw('TRUNCATE accounts, clients, oidc_payloads, organizations, audit_log CASCADE');
   lines = [];
 });
 
 afterEach(() => {
   lines = [];
+});
+
+describe('edu-idp import FILE.json: the directory (bootstrap of a new installation)', () => {
+  const DIRECTORY = {
+    organizations: [
+      {
+        kind: 'school',
+        code: '173637',
+        name: '基隆市立暖暖國民小學',
+        short_name: '暖暖國小',
+        level: 'elementary',
+        county: 'kl',
+      },
+      { kind: 'county', code: 'kl', name: '基隆市政府教育處' },
+    ],
+    users: [
+      {
+        username: 'county-admin',
+        password: PASSWORD,
+        school: '173637',
+        identity_type: 'staff',
+        titles: ['職員', '資訊組長'],
+        roles: [{ role: 'county_admin', org: 'kl' }],
+        openid2_ids: ['https://openid.kl.edu.tw/county-admin'],
+        national_id: 'K221345677',
+      },
+    ],
+  };
+
+  it('creates the county, its schools and the first county admin, idempotently, with audit entries', async () => {
+    const file = writeJson('directory.json', DIRECTORY);
+    await importFile(config, file, out);
+    expect(lines).toEqual([
+      expect.stringMatching(/^user county-admin: created/),
+      'county kl: created',
+      'school 173637: created',
+      'user county-admin: county_admin of kl',
+    ]);
+    const county = await db('organizations').where({ code: 'kl' }).first();
+    const school = await db('organizations').where({ code: '173637' }).first();
+    expect(school).toMatchObject({
+      kind: 'school',
+      parent_id: county.id,
+      level: 'elementary',
+      short_name: '暖暖國小',
+    });
+    const admin = await accountRow('county-admin');
+    expect(admin).toMatchObject({
+      school_id: school.id,
+      identity_type: 'staff',
+      national_id_masked: 'K22****677',
+      openid2_ids: ['https://openid.kl.edu.tw/county-admin'],
+    });
+    expect(JSON.stringify(admin)).not.toContain('K221345677');
+    expect(await db('role_assignments').where({ account_id: admin.id })).toEqual([
+      expect.objectContaining({ role: 'county_admin', org_id: county.id }),
+    ]);
+    expect(
+      (await db('account_titles').where({ account_id: admin.id }).orderBy('position')).map((t) => t.title),
+    ).toEqual(['職員', '資訊組長']);
+    expect(await db('audit_log').where({ via: 'cli' }).pluck('action')).toEqual(
+      expect.arrayContaining(['organization.create', 'role.grant']),
+    );
+
+    lines = [];
+    await importFile(config, file, out);
+    expect(lines).toEqual([
+      expect.stringMatching(/^user county-admin: updated/),
+      'county kl: updated',
+      'school 173637: updated',
+    ]);
+    expect(await db('role_assignments').count({ n: '*' })).toEqual([{ n: 1 }]);
+  });
+
+  it('rejects a file with an unknown organisation or a bad national ID before writing anything', async () => {
+    const unknown = writeJson('unknown.json', {
+      users: [{ username: 'x1', password: PASSWORD, roles: [{ role: 'school_admin', org: '999999' }] }],
+    });
+    await expect(importFile(config, unknown, out)).rejects.toThrow('unknown organisation code(s): 999999');
+    const badId = writeJson('bad-id.json', {
+      ...DIRECTORY,
+      users: [{ ...DIRECTORY.users[0], national_id: 'K221345678' }],
+    });
+    await expect(importFile(config, badId, out)).rejects.toThrow('national_id is not a valid');
+    expect(await db('accounts').count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await db('organizations').count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
 });
 
 describe('edu-idp import FILE.json (importFile)', () => {
