@@ -8,6 +8,10 @@
  *   client_credentials one client_credentials grant per operation
  *   refresh_token      refresh_token grants; rotation: each worker refreshes with the token the
  *                      previous refresh returned (one chain per worker)
+ *   roster_import      not over HTTP: bench/roster.ts, a Keelung-sized student roster (32,752
+ *                      students, 70 schools) through parse + preview + apply, on a throwaway
+ *                      database of the DATABASE_URL server (embedded PGlite without one); run
+ *                      first, before the server starts. Alone: BENCH_SCENARIOS=roster_import
  *
  * Prints ONE JSON object to stdout; progress goes to stderr.
  *
@@ -22,7 +26,8 @@
  *   BENCH_CONCURRENCY  workers per scenario (default 8)
  *   BENCH_WARMUP_SECONDS  unmeasured load before each scenario (default 2)
  *   BENCH_MAX_OPS      upper bound of operations per scenario and phase (default 100000)
- *   BENCH_SCENARIOS    comma list to run a subset (default all four)
+ *   BENCH_SCENARIOS    comma list to run a subset (default all five)
+ *   ROSTER_BENCH_STUDENTS  students of roster_import (default 32752)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -33,6 +38,7 @@ import { fileURLToPath } from 'node:url';
 import argon2 from 'argon2';
 import * as oidc from 'openid-client';
 import { csrfFrom, formActionFrom, HttpAgent } from '../test/helpers/http-agent.js';
+import { type RosterBenchReport, runRosterBench } from './roster.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'edu-idp.js');
@@ -41,7 +47,13 @@ const REDIRECT_URI = 'http://127.0.0.1:9/cb';
 const SCOPE = 'openid profile email';
 const OP_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 180_000;
-const SCENARIOS = ['login_consent', 'login_first_party', 'client_credentials', 'refresh_token'] as const;
+const SCENARIOS = [
+  'login_consent',
+  'login_first_party',
+  'client_credentials',
+  'refresh_token',
+  'roster_import',
+] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Fixtures {
@@ -480,6 +492,19 @@ async function main(): Promise<void> {
       throw new Error(`BENCH_SCENARIOS: unknown scenario ${s} (known: ${SCENARIOS.join(', ')})`);
     }
   }
+  // the roster import runs in this process against its own database, before any server load
+  let roster: RosterBenchReport | undefined;
+  if (wanted.includes('roster_import')) {
+    log('roster_import: bench/roster.ts');
+    roster = await runRosterBench();
+    log(`roster_import: ${roster.students} students in ${roster.seconds} s`);
+    if (wanted.every((s) => s === 'roster_import')) {
+      process.stdout.write(
+        `${JSON.stringify({ tool: 'edu-idp bench', date: new Date().toISOString(), scenarios: { roster_import: roster } }, null, 2)}\n`,
+      );
+      return;
+    }
+  }
   const fixtures = JSON.parse(readFileSync(FIXTURES, 'utf8')) as Fixtures;
   const fixture = (id: string) => {
     const c = fixtures.clients.find((x) => x.client_id === id);
@@ -630,7 +655,7 @@ async function main(): Promise<void> {
       },
       config: { seconds, warmup_seconds: warmupSeconds, concurrency, max_ops_per_scenario: maxOps },
       argon2: { algorithm: 'argon2id', ...argon2Params, verify_ms_single: verifyMs },
-      scenarios,
+      scenarios: { ...scenarios, ...(roster ? { roster_import: roster } : {}) },
       server_log: undefined as { path: string; warn: number; error: number } | undefined,
       notes,
     };
