@@ -12,6 +12,24 @@ import type { SecretBox } from './secret-box.js';
 const HASH_PREFIX = 'h1.';
 const secretContext = (clientId: string) => `client_secret:${clientId}`;
 
+/**
+ * What a client registered without a scope list may be granted: the standard scopes only,
+ * never eduinfo, personid, guid or admin (oidc-provider would allow every scope).
+ */
+export const DEFAULT_CLIENT_SCOPE = 'openid offline_access profile email';
+
+/**
+ * MOE-family scopes that grant nothing here (reference §2): dropped from a client's list so
+ * that an allowingscopes copied from MOE validates.
+ */
+const IGNORED_SCOPE = /^(educloudroles|exchangedata|syncdata|worker|relation|kh_\w+)$/;
+
+/** "openid,profile  eduinfo" → "openid profile eduinfo": MOE lists are comma- or space-separated. */
+export function normalizeScopeList(value: string): string {
+  const scopes = value.split(/[\s,]+/).filter((s) => s && !IGNORED_SCOPE.test(s));
+  return [...new Set(scopes)].join(' ');
+}
+
 export const clientInputSchema = z
   .object({
     client_id: z.string().min(1).max(255),
@@ -22,8 +40,12 @@ export const clientInputSchema = z
     grant_types: z.array(z.string()).optional(),
     response_types: z.array(z.string()).optional(),
     token_endpoint_auth_method: z.string().optional(),
+    // the scopes the client may be granted; allowingscopes is MOE's name for the same list
     scope: z.string().optional(),
+    allowingscopes: z.string().optional(),
     first_party: z.boolean().default(false),
+    allow_query_access_token: z.boolean().optional(),
+    eduinfo_gzip: z.boolean().optional(),
   })
   // other RFC 7591 / OIDC registration metadata (jwks_uri, backchannel_logout_uri, logo_uri,
   // application_type, id_token_signed_response_alg, ...) passes through to oidc-provider,
@@ -40,6 +62,22 @@ const needsSecret = (m: Record<string, unknown>) => {
   const method = (m.token_endpoint_auth_method as string | undefined) ?? 'client_secret_basic';
   return method.startsWith('client_secret') || needsClearSecret(m);
 };
+
+/** Folds allowingscopes into scope, normalised. @throws when they disagree or list nothing usable */
+function withScopeList(
+  clientId: string,
+  metadata: Record<string, unknown>,
+  allowingscopes: string | undefined,
+): Record<string, unknown> {
+  const { scope, ...rest } = metadata as Record<string, unknown> & { scope?: string };
+  const lists = [scope, allowingscopes].filter((v) => v !== undefined).map(normalizeScopeList);
+  if (lists.length === 0) return rest;
+  if (lists.length === 2 && lists[0] !== lists[1]) {
+    throw new Error(`client ${clientId}: scope and allowingscopes differ; give one of them`);
+  }
+  if (!lists[0]) throw new Error(`client ${clientId}: the scope list names no supported scope`);
+  return { ...rest, scope: lists[0] };
+}
 
 export function isHashedSecret(secret: unknown): secret is string {
   return typeof secret === 'string' && secret.startsWith(HASH_PREFIX);
@@ -72,6 +110,7 @@ export function createClientService(db: Db, box: SecretBox): ClientService {
         (row.secretEncrypted ? box.decrypt(row.secretEncrypted, secretContext(clientId)) : undefined);
       return {
         ...row.metadata,
+        scope: (row.metadata.scope as string | undefined) || DEFAULT_CLIENT_SCOPE,
         client_id: row.clientId,
         first_party: row.firstParty,
         ...(secret ? { client_secret: secret } : {}),
@@ -87,8 +126,10 @@ export function createClientService(db: Db, box: SecretBox): ClientService {
         client_id: clientId,
         client_secret: givenSecret,
         first_party: firstParty,
-        ...metadata
+        allowingscopes,
+        ...given
       } = clientInputSchema.parse(input);
+      const metadata = withScopeList(clientId, given, allowingscopes);
       const existing = await findClientRow(db, clientId);
       let secret = givenSecret;
       let generatedSecret: string | undefined;
