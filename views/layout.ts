@@ -19,6 +19,8 @@ export interface LayoutProps {
   title: string;
   body: SafeHtml;
   langHrefs?: { 'zh-TW': string; en: string };
+  /** seconds until the browser reloads the page (a wait page that works without JavaScript) */
+  refreshSeconds?: number | undefined;
 }
 
 const otherLocale = (locale: Locale): Locale => (locale === 'zh-TW' ? 'en' : 'zh-TW');
@@ -47,6 +49,7 @@ export function layout(p: LayoutProps): string {
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
 <meta name="color-scheme" content="light">
+${p.refreshSeconds ? html`<meta http-equiv="refresh" content="${String(p.refreshSeconds)}">` : null}
 <title>${p.title} | ${t(locale, 'site.name')}</title>
 <link rel="stylesheet" href="${STYLESHEET_HREF}">
 <link rel="icon" href="data:,">

@@ -4,7 +4,7 @@
  */
 import { clientMark, errorAlert, safeHref, tHtml } from './fragments.js';
 import { html, type SafeHtml } from './html.js';
-import { isMessageKey, type Locale, t } from './i18n.js';
+import { isMessageKey, type Locale, type MessageKey, t } from './i18n.js';
 import { type LayoutProps, layout } from './layout.js';
 import { passwordForm } from './methods/password.js';
 
@@ -27,9 +27,14 @@ export interface LoginPageProps {
   methods: LoginMethodLink[];
   langHrefs?: LayoutProps['langHrefs'];
   abortHref?: string;
+  /** false when the login policy does not accept the password here (a step-up); default true */
+  passwordForm?: boolean;
+  /** why a signed-in user must sign in again with a stronger method (step-up) */
+  notice?: MessageKey | undefined;
 }
 
-function methodLinks(locale: Locale, methods: LoginMethodLink[]): SafeHtml | null {
+/** The method buttons; "or sign in another way" only when they follow the password form. */
+function methodLinks(locale: Locale, methods: LoginMethodLink[], afterForm: boolean): SafeHtml | null {
   const items = methods.flatMap((m) => {
     const href = safeHref(m.href);
     if (!href) return [];
@@ -40,7 +45,7 @@ function methodLinks(locale: Locale, methods: LoginMethodLink[]): SafeHtml | nul
   });
   if (items.length === 0) return null;
   return html`<div class="methods">
-  <p class="divider"><span>${t(locale, 'login.other_methods')}</span></p>
+  ${afterForm && html`<p class="divider"><span>${t(locale, 'login.other_methods')}</span></p>`}
   <ul class="methods__list">${items}</ul>
 </div>`;
 }
@@ -57,10 +62,15 @@ export function loginPage(p: LoginPageProps): string {
     <p class="card__subtitle">${tHtml(locale, 'login.subtitle', { client: html`<strong class="client-name">${p.client.name}</strong>` })}</p>
   </div>
 </div>
+${p.notice && html`<div class="alert alert--info" role="status" id="step-up"><p class="alert__text">${t(locale, p.notice)}</p></div>`}
 ${errorAlert(locale, p.error)}
-${passwordForm({ locale, action: p.action, csrf: p.csrf, username: p.username, invalid })}
-<p class="help">${t(locale, 'login.forgot_hint')}</p>
-${methodLinks(locale, p.methods)}
+${
+  p.passwordForm === false
+    ? null
+    : html`${passwordForm({ locale, action: p.action, csrf: p.csrf, username: p.username, invalid })}
+<p class="help"><a class="link" href="/account/forgot">${t(locale, 'login.forgot_link')}</a> ${t(locale, 'login.forgot_hint')}</p>`
+}
+${methodLinks(locale, p.methods, p.passwordForm !== false)}
 ${abortHref && html`<p class="card__foot"><a class="link" href="${abortHref}">${t(locale, 'login.cancel')}</a></p>`}`;
 
   return layout({ locale, title: t(locale, 'login.title'), body, langHrefs: p.langHrefs });

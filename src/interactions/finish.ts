@@ -7,10 +7,12 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { AppError } from '../errors.js';
 import type { LoginRecorder } from '../services/login-records.js';
 import type { InteractionDeps } from './deps.js';
+import { enforceLoginPolicy } from './login-policy.js';
 import { methodById } from './methods/index.js';
 import type { MethodId } from './methods/types.js';
 import { finishInteraction, interactionOf } from './pages.js';
 import { PENDING_PASSWORD_CHANGE } from './state.js';
+import { rememberDevice } from './trusted-device.js';
 
 export interface FinishedLogin {
   accountId: string;
@@ -32,6 +34,13 @@ export async function finishLogin(ctx: Context, deps: InteractionDeps, login: Fi
   const interaction = await interactionOf(ctx, deps);
   const account = await deps.accounts.findById(login.accountId);
   if (!account) throw new AppError('password.invalid_credentials', 'password.invalid_credentials', 401);
+  const method = methodById(login.method);
+  if (!method) throw new Error(`unknown login method ${login.method}`);
+  // the login policy (provider/policy.ts): the one place a rule refuses a method or an account
+  await enforceLoginPolicy(ctx, deps, { accountId: account.id, method });
+  // the account's credentials were just proven from this browser: the throttle trusts it from
+  // now on (also when a password change still has to follow: the password was right)
+  rememberDevice(ctx, deps.throttle, account.username);
   if (account.mustChangePassword) {
     // the login completes only after the new password is set (change-password/routes.ts)
     await deps.state.set(interaction.uid, PENDING_PASSWORD_CHANGE, { ...login }, interaction.exp);

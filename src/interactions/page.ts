@@ -29,3 +29,12 @@ export function sendPage(ctx: Context, html: string, status = 200): void {
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = html;
 }
+
+/**
+ * A page that runs same-origin scripts from /static/ (the passkey pages, whose WebAuthn calls
+ * need JavaScript): script-src and connect-src 'self' for that page only, still no inline script.
+ */
+export function sendScriptedPage(ctx: Context, html: string, status = 200): void {
+  sendPage(ctx, html, status);
+  ctx.set('Content-Security-Policy', `${PAGE_CSP}; script-src 'self'; connect-src 'self'`);
+}

@@ -10,6 +10,9 @@ import { AppError } from '../errors.js';
 import { csrfToken } from './csrf.js';
 import type { InteractionDeps } from './deps.js';
 import { langHrefs, resolveLocale } from './locale.js';
+import { isOffered, type LoginGate, loginGate } from './login-policy.js';
+import { loginMethods } from './methods/index.js';
+import { ACR, type LoginMethod } from './methods/types.js';
 import { sendPage } from './page.js';
 import { PENDING_PASSWORD_CHANGE } from './state.js';
 
@@ -55,6 +58,17 @@ export interface RenderOptions {
   /** what the user typed, kept in the re-rendered form */
   username?: string | undefined;
   status?: number;
+  /** the login method whose own page (LoginMethod.render) is wanted, e.g. after its failed attempt */
+  method?: string | undefined;
+}
+
+/** The method whose own page the login step shows: the one asked for, or the client's. */
+function ownPage(method: string | undefined, clientId: unknown): LoginMethod | undefined {
+  const all = Object.values(loginMethods as Record<string, LoginMethod>);
+  const asked = all.find((m) => m.id === method && m.render);
+  return (
+    asked ?? all.find((m) => m.render && typeof clientId === 'string' && m.clientIds?.includes(clientId))
+  );
 }
 
 export async function renderInteraction(ctx: Context, deps: InteractionDeps, opts: RenderOptions = {}) {
@@ -69,6 +83,15 @@ export async function renderInteraction(ctx: Context, deps: InteractionDeps, opt
   const uid = details.uid;
   let html: string;
   const pending = await pendingPasswordChange(deps, details);
+  // a session that is already signed in (a step-up): only what its account may use here
+  const gate = !pending && details.prompt.name === 'login' ? await loginGate(deps, details) : undefined;
+  const offered = (m: LoginMethod) => isOffered(gate, m);
+  const own =
+    !pending && details.prompt.name === 'login' ? ownPage(opts.method, details.params.client_id) : undefined;
+  if (own?.render && offered(own)) {
+    await own.render(ctx, deps, opts);
+    return;
+  }
   if (pending) {
     const account = await deps.accounts.findById(pending.accountId);
     html = changePasswordPage({
@@ -77,13 +100,25 @@ export async function renderInteraction(ctx: Context, deps: InteractionDeps, opt
       ...(account ? { username: account.username } : {}),
     });
   } else if (details.prompt.name === 'login') {
+    const methods = Object.values(loginMethods as Record<string, LoginMethod>).flatMap((m) =>
+      m.link && (m.enabled?.(deps.config) ?? true) && offered(m)
+        ? [{ id: m.id, label: m.link.label, href: `/interaction/${uid}/${m.id}` }]
+        : [],
+    );
+    const passwordForm = offered(loginMethods.password);
+    const sessionAccount = gate ? await deps.accounts.findById(gate.sessionAccountId ?? '') : undefined;
     html = loginPage({
       ...common,
       action: `/interaction/${uid}/password`,
       client: await clientInfo(deps, details.params.client_id),
       username:
-        opts.username ?? (typeof details.params.login_hint === 'string' ? details.params.login_hint : ''),
-      methods: [],
+        opts.username ??
+        (typeof details.params.login_hint === 'string' ? details.params.login_hint : undefined) ??
+        sessionAccount?.username ??
+        '',
+      methods,
+      passwordForm,
+      notice: stepUpNotice(gate, methods.length > 0 || passwordForm),
       abortHref: `/interaction/${uid}/abort`,
     });
   } else if (details.prompt.name === 'consent') {
@@ -103,6 +138,16 @@ export async function renderInteraction(ctx: Context, deps: InteractionDeps, opt
     throw new AppError('interaction.unsupported_prompt', 'input.invalid');
   }
   sendPage(ctx, html, opts.status ?? (opts.error ? 400 : 200));
+}
+
+/** Why the login page asks a signed-in user to sign in again (a step-up), if it does. */
+function stepUpNotice(gate: LoginGate | undefined, anyMethod: boolean) {
+  if (!gate?.stepUp) return undefined;
+  if (!anyMethod) return 'step_up.no_method' as const;
+  const required = gate.policy.requiredAcr;
+  if (required === ACR.certificate) return 'step_up.required_certificate' as const;
+  if (required === ACR.passkey) return 'step_up.required_passkey' as const;
+  return 'step_up.required' as const;
 }
 
 /** Redirects the browser back to oidc-provider with the interaction's result. */

@@ -10,6 +10,7 @@ import type { Context, Next } from 'koa';
 import { errors as oidcErrors } from 'oidc-provider';
 import { errorPage } from '../../views/index.js';
 import { isAppError } from '../errors.js';
+import { RateLimitError } from '../services/throttle.js';
 import { mountChangePasswordRoutes } from './change-password/routes.js';
 import { mountConsentRoutes } from './consent/routes.js';
 import { verifyCsrf } from './csrf.js';
@@ -22,6 +23,8 @@ import { finishInteraction, interactionOf, renderInteraction } from './pages.js'
 interface Attempt {
   method: string;
   username?: string;
+  /** the failure reason to record when it is not the error's code (the message stays generic) */
+  reason?: string;
 }
 
 function errorBoundary(deps: InteractionDeps) {
@@ -32,7 +35,11 @@ function errorBoundary(deps: InteractionDeps) {
       const attempt = ctx.state.attempt as Attempt | undefined;
       // the interaction, if it is still there: for the failure record and the re-rendered form
       const interaction = isAppError(err) ? await interactionOf(ctx, deps).catch(() => undefined) : undefined;
-      if (attempt && isAppError(err)) await recordFailure(ctx, deps, attempt, err.code);
+      if (attempt && isAppError(err)) {
+        const reason = err instanceof RateLimitError ? 'rate_limited' : (attempt.reason ?? err.code);
+        await recordFailure(ctx, deps, attempt, reason);
+      }
+      if (err instanceof RateLimitError) ctx.set('Retry-After', String(err.retryAfter));
       const locale = resolveLocale(ctx);
       const expired =
         err instanceof oidcErrors.SessionNotFound || (isAppError(err) && err.code === 'interaction.expired');
@@ -51,7 +58,12 @@ function errorBoundary(deps: InteractionDeps) {
           const body = (ctx.request.body ?? {}) as Record<string, unknown>;
           const username =
             attempt?.username ?? (typeof body.username === 'string' ? body.username : undefined);
-          await renderInteraction(ctx, deps, { error: err.code, username, status: err.status });
+          await renderInteraction(ctx, deps, {
+            error: err.code,
+            username,
+            status: err.status,
+            method: attempt?.method,
+          });
           return;
         }
         sendPage(ctx, errorPage({ locale, error: err.code, requestId: ctx.state.requestId }), err.status);
