@@ -2,10 +2,13 @@
  * createApp(deps): the one place middleware order is written.
  *
  *   request id + access log → JSON error boundary → health → static → MOE path compatibility
- *   → hosted interaction pages → oidc-provider (everything else)
+ *   → client scope filter → resource endpoints → hosted interaction pages → public pages
+ *   → oidc-provider (everything else)
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import type { Logger } from 'pino';
@@ -13,13 +16,19 @@ import type { Config } from './config.js';
 import { jsonErrorMiddleware } from './errors.js';
 import type { InteractionDeps } from './interactions/deps.js';
 import { createInteractionRouter } from './interactions/router.js';
+import { createPagesRouter, type PagesDeps } from './pages/router.js';
+import { dropDisallowedScopes } from './provider/allowed-scopes.js';
 import type { ProviderHolder } from './provider/provider-holder.js';
 import { LOGOUT_ALIASES, OIDC_ROUTES, PARAMETER_ALIASES } from './provider/routes.js';
 
-export interface AppDeps extends Omit<InteractionDeps, 'provider'> {
+export interface AppDeps extends Omit<InteractionDeps, 'provider'>, PagesDeps {
   config: Config;
   log: Logger;
   holder: ProviderHolder;
+  /** MOE/county resource endpoints (eduinfo, personid, guid, profile; src/resources) */
+  resourceRouter: Router;
+  /** the admin console and admin API under /admin */
+  adminRouter: Koa.Middleware;
   /** readiness of Postgres and Redis: resolves when both answer */
   checkReady(): Promise<void>;
 }
@@ -73,13 +82,27 @@ function moeCompatibility() {
 }
 
 function staticAssets() {
-  const css = readFileSync(new URL('../views/static/edu-idp.css', import.meta.url));
+  const own = (name: string) => readFileSync(new URL(`../views/static/${name}`, import.meta.url));
+  // the passkey pages' WebAuthn helper: the library's own browser bundle, served as it ships
+  const webauthnBundle = join(
+    dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')),
+    '../dist/bundle/index.umd.min.js',
+  );
+  const js = 'text/javascript; charset=utf-8';
+  const files = new Map<string, { type: string; body: Buffer }>([
+    ['/static/edu-idp.css', { type: 'text/css; charset=utf-8', body: own('edu-idp.css') }],
+    ['/static/passkey.js', { type: js, body: own('passkey.js') }],
+    // the 自然人憑證 pages' bridge to the HiPKI local signer (methods/certificate)
+    ['/static/hipki.js', { type: js, body: own('hipki.js') }],
+    ['/static/simplewebauthn-browser.js', { type: js, body: readFileSync(webauthnBundle) }],
+  ]);
   return async (ctx: Context, next: Next) => {
-    if (ctx.path !== '/static/edu-idp.css') return next();
+    const file = files.get(ctx.path);
+    if (!file) return next();
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.type = 'text/css; charset=utf-8';
-    ctx.body = css;
+    ctx.type = file.type;
+    ctx.body = file.body;
   };
 }
 
@@ -117,8 +140,12 @@ export function createApp(deps: AppDeps): Koa {
   app.use(health.routes());
   app.use(staticAssets());
   app.use(moeCompatibility());
+  app.use(dropDisallowedScopes(() => deps.holder.current()));
+  app.use(deps.resourceRouter.routes());
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
+  app.use(createPagesRouter(deps).routes());
+  app.use(deps.adminRouter);
   const handlers = new WeakMap<object, ReturnType<Koa['callback']>>();
   app.use(async (ctx) => {
     // oidc-provider answers everything else, including its own 404s

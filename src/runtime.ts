@@ -7,33 +7,68 @@ import type Koa from 'koa';
 import pino, { type Logger } from 'pino';
 import { ensureHistoryPartitions } from './adapters/db/history.js';
 import { createDb, type Db, pingDb } from './adapters/db.js';
+import { createMailer } from './adapters/mail/index.js';
 import { createAdapterClass } from './adapters/oidc/adapter.js';
 import type { PayloadStore } from './adapters/oidc/payload-store.js';
 import { PgPayloadStore } from './adapters/oidc/pg-payload-store.js';
 import { RedisPayloadStore } from './adapters/oidc/redis-payload-store.js';
+import { createLimiterFactory } from './adapters/rate-limiter.js';
 import { createRecordWriter, type RecordWriter } from './adapters/record-writer.js';
 import { createRedis, pingRedis, type RedisClient } from './adapters/redis.js';
+import { createSmsSender } from './adapters/sms/index.js';
+import { createAdminRouter } from './admin/router.js';
+import { CONSOLE_CLIENT_ID, consoleClient, createConsoleSessions } from './admin/session.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { recordResumedLogin } from './interactions/finish.js';
 import { acrValues } from './interactions/methods/index.js';
+import { passOneClient } from './interactions/methods/pass-one/client.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './interactions/provider-pages.js';
 import { createInteractionStateStore } from './interactions/state.js';
+import { type AccountSessions, accountClient, createAccountSessions } from './pages/account-session.js';
 import { createProvider } from './provider/create-provider.js';
 import { createFindAccount } from './provider/find-account.js';
+import { createLoginPolicy } from './provider/policy.js';
 import { createProviderHolder, type ProviderHolder } from './provider/provider-holder.js';
+import { createResourceRouter } from './resources/router.js';
+import { createAccountAdmin } from './services/account-admin.js';
+import { type AccountTokenService, createAccountTokenService } from './services/account-tokens.js';
 import { type AccountService, createAccountService } from './services/accounts.js';
+import { createApplicationReview } from './services/application-review.js';
+import { type ApplicationService, createApplicationService } from './services/applications.js';
+import { createAuditLog } from './services/audit.js';
+import { type CertificateService, certificateServiceFromConfig } from './services/certificates.js';
+import { createClassService } from './services/classes.js';
 import { type ClientService, createClientService } from './services/clients.js';
 import { type ConsentService, createConsentService } from './services/consents.js';
+import { createEduInfoService } from './services/eduinfo.js';
+import { createLoginPolicies } from './services/login-policies.js';
 import {
   createLoginHistory,
   createLoginRecorder,
   type LoginHistory,
   type LoginRecorder,
 } from './services/login-records.js';
+import type { Mailer, SmsSender } from './services/messaging.js';
+import { createPassOneService, type PassOneService } from './services/pass-one.js';
+import { createPasskeyService, type PasskeyService } from './services/passkeys.js';
 import { createPasswordHasher, type PasswordHasher } from './services/passwords.js';
+import { createPersonIdentifiers } from './services/person-identifiers.js';
+import { createRoleService } from './services/roles.js';
+import { createRosterAdmin } from './services/roster/admin.js';
+import { createRosterService } from './services/roster/import.js';
+import { createSchoolService } from './services/schools.js';
 import { createSecretBox, type SecretBox } from './services/secret-box.js';
 import { ensureSigningKey, loadKeyset } from './services/signing-keys.js';
+import { createThrottle, type Throttle } from './services/throttle.js';
+import { createThrottleAdmin } from './services/throttle-admin.js';
+import { createTransferService } from './services/transfers.js';
+import { twFidoLoginFromConfig } from './services/twfido-login.js';
+import {
+  createVerificationCodeService,
+  type VerificationCodeService,
+} from './services/verification-codes.js';
+import { createWhitelist } from './services/whitelist.js';
 
 /** A Config whose secrets are present (main.ts generates them in evaluation mode). */
 export type SettledConfig = Config & {
@@ -50,6 +85,11 @@ export interface Runtime {
   box: SecretBox;
   hasher: PasswordHasher;
   accounts: AccountService;
+  mailer: Mailer;
+  sms: SmsSender;
+  verificationCodes: VerificationCodeService;
+  accountTokens: AccountTokenService;
+  applications: ApplicationService;
   clients: ClientService;
   consents: ConsentService;
   history: LoginHistory;
@@ -58,6 +98,12 @@ export interface Runtime {
   shortLived: PayloadStore;
   durable: PgPayloadStore;
   holder: ProviderHolder;
+  passkeys: PasskeyService;
+  certificates: CertificateService;
+  passOne: PassOneService;
+  /** brute-force protection (services/throttle.ts) */
+  throttle: Throttle;
+  accountSessions: AccountSessions;
   app: Koa;
   close(): Promise<void>;
 }
@@ -75,6 +121,46 @@ export async function createServices(config: SettledConfig, log = createLogger(c
   const shortLived: PayloadStore = redis ? new RedisPayloadStore(redis) : durable;
   const box = createSecretBox(config.keyEncryptionKey);
   const hasher = await createPasswordHasher(config.argon2);
+  const accounts = createAccountService(db, hasher);
+  // 新帳號申請 and one-time account links: SMTP or DATA_DIR/outbox, SMS gateway or the outbox
+  const mailer = createMailer(config);
+  const sms = createSmsSender(config);
+  const verificationCodes = createVerificationCodeService(shortLived, box, {
+    ttl: config.verificationCodeTtl,
+  });
+  const accountTokens = createAccountTokenService({
+    db,
+    box,
+    accounts,
+    mailer,
+    issuer: config.issuer,
+    ttl: { activate: config.activationLinkTtl, reset: config.resetLinkTtl },
+  });
+  const applications = createApplicationService({
+    db,
+    box,
+    mailer,
+    sms,
+    codes: verificationCodes,
+    accountTokens,
+    issuer: config.issuer,
+    log,
+  });
+  const audit = createAuditLog(db);
+  const history = createLoginHistory(db);
+  // brute-force protection: counters in Redis shared by every node, in memory without Redis
+  const limiters = createLimiterFactory(redis);
+  const throttle = createThrottle({ counters: limiters.create, box, store: limiters.store });
+  const whitelist = createWhitelist(db, config.tanetIpRanges, audit);
+  // delegated administration: each service checks nothing itself but the record's own state;
+  // the admin layer asks the policy first and passes the actor for the audit entry
+  const roster = createRosterAdmin({
+    db,
+    audit,
+    store: shortLived,
+    // one instance per process: it remembers the last {seq} of each username prefix
+    roster: createRosterService({ db, box, store: shortLived, usernameRule: config.studentUsernameRule }),
+  });
   return {
     log,
     db,
@@ -83,10 +169,48 @@ export async function createServices(config: SettledConfig, log = createLogger(c
     shortLived,
     box,
     hasher,
-    accounts: createAccountService(db, hasher),
+    accounts,
+    mailer,
+    sms,
+    verificationCodes,
+    accountTokens,
+    applications,
     clients: createClientService(db, box),
     consents: createConsentService(durable, shortLived),
-    history: createLoginHistory(db),
+    history,
+    audit,
+    whitelist,
+    throttle,
+    throttleAdmin: createThrottleAdmin({ throttle, accounts, audit }),
+    // 一次登入: pass codes for students (admin/passone, interactions/methods/pass-one)
+    passOne: createPassOneService({ db, box, audit, whitelist, store: shortLived, ttl: config.passOneTtl }),
+    // passkeys: the relying party is the issuer (RP ID its host, its origin the only origin)
+    // 行動自然人憑證: only when TW FidO is configured (methods/fido)
+    twfido: config.twfido ? twFidoLoginFromConfig(config.twfido, { db, box }) : undefined,
+    passkeys: createPasskeyService({
+      db,
+      store: shortLived,
+      audit,
+      issuer: config.issuer,
+      rpName: '教育網路單一帳號 Education SSO',
+    }),
+    // 自然人憑證 on a card (methods/certificate, /account/certificate)
+    certificates: certificateServiceFromConfig(config.card, { db, box, accounts, store: shortLived, log }),
+    schools: createSchoolService(db, audit),
+    classes: createClassService(db, audit),
+    roles: createRoleService(db, audit),
+    accountAdmin: createAccountAdmin({ db, box, hasher, audit, history, tokens: accountTokens }),
+    transfers: createTransferService({ db, audit, box }),
+    applicationReview: createApplicationReview({ db, applications, audit, accounts }),
+    roster,
+    // 啟用登入機制: the rules county admins keep; the login policy's source (provider/policy.ts)
+    loginPolicies: createLoginPolicies(db, audit, {
+      staticClients: [
+        consoleClient(config.issuer),
+        accountClient(config.issuer),
+        passOneClient(config.issuer),
+      ].map((c) => ({ clientId: c.client_id, name: c.client_name ?? c.client_id })),
+    }),
     async close() {
       if (redis) await redis.quit().catch(() => undefined);
       await db.destroy();
@@ -106,8 +230,15 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
   });
   const recorder = createLoginRecorder(writer);
   const state = createInteractionStateStore(shortLived);
+  // directory claims: eduinfo, personid and guid (scopes in provider/configuration.ts)
+  const claimSources = { eduinfo: createEduInfoService(db), identifiers: createPersonIdentifiers(box) };
 
   await ensureSigningKey(db, box);
+  // one policy for the provider's step-up check and the interactions' finishLogin
+  const loginPolicy = createLoginPolicy(services.loginPolicies, {
+    adminRequiredAcr: config.adminRequiredAcr,
+    consoleClientId: CONSOLE_CLIENT_ID,
+  });
   const Adapter = createAdapterClass({
     shortLived,
     durable,
@@ -121,10 +252,16 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
     build: (keyset) =>
       createProvider(config, {
         adapter: Adapter,
-        findAccount: createFindAccount(accounts),
+        findAccount: createFindAccount(accounts, claimSources),
         jwks: keyset.jwks,
         cookieKeys: config.cookieKeys,
         acrValues,
+        loginPolicy,
+        staticClients: [
+          consoleClient(config.issuer),
+          passOneClient(config.issuer),
+          accountClient(config.issuer),
+        ],
         findRememberedGrantId: async (accountId, clientId) =>
           (await durable.findGrants(accountId, clientId))[0]?.id,
         logoutSource,
@@ -137,13 +274,40 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
       }),
   });
 
+  const adminRouter = createAdminRouter({
+    ...services,
+    config,
+    provider: () => holder.current(),
+    sessions: createConsoleSessions(shortLived, config.issuer, config.ttl.session),
+  });
+
+  const resourceRouter = createResourceRouter({
+    ...claimSources,
+    provider: () => holder.current(),
+    accounts,
+    realm: config.issuer,
+  });
+
+  // the account pages' (/account/passkeys) own sign-in, like the console's
+  const accountSessions = createAccountSessions(shortLived, config.issuer);
   const app = createApp({
+    resourceRouter,
+    adminRouter,
+    applications: services.applications,
+    accountTokens: services.accountTokens,
     config,
     log,
     holder,
     accounts,
     recorder,
     state,
+    throttle: services.throttle,
+    passOne: services.passOne,
+    passkeys: services.passkeys,
+    twfido: services.twfido,
+    certificates: services.certificates,
+    loginPolicy,
+    accountSessions,
     checkReady: async () => {
       await Promise.all([pingDb(db), redis ? pingRedis(redis) : undefined]);
     },
@@ -168,6 +332,7 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
     writer,
     recorder,
     holder,
+    accountSessions,
     app,
     async close() {
       for (const t of timers) clearInterval(t);

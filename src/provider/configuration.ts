@@ -4,8 +4,14 @@
  */
 
 import type { JWK } from 'jose';
-import type { Configuration, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import {
+  type Configuration,
+  type FindAccount,
+  interactionPolicy,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { Config } from '../config.js';
+import { type LoginPolicyResolver, meetsAcr } from './policy.js';
 import { interactionPath, OIDC_ROUTES } from './routes.js';
 
 export interface ProviderDeps {
@@ -14,6 +20,13 @@ export interface ProviderDeps {
   jwks: { keys: JWK[] };
   cookieKeys: readonly string[];
   acrValues: readonly string[];
+  /** clients of our own that always exist (the admin console), not rows in the clients table */
+  staticClients?: ReadonlyArray<Record<string, unknown>>;
+  /**
+   * The login policy (provider/policy.ts) of a client and account: the step-up check of the
+   * login prompt asks it. Absent only in the CLI's validation-only provider.
+   */
+  loginPolicy?: LoginPolicyResolver;
   /** grant id of a consent the account gave this client in an earlier session */
   findRememberedGrantId(accountId: string, clientId: string): Promise<string | undefined>;
   logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void>;
@@ -35,17 +48,80 @@ export const SCOPE_CLAIMS = {
   openid: ['sub', 'acr', 'amr', 'auth_time'],
   profile: ['name', 'family_name', 'given_name', 'preferred_username', 'updated_at'],
   email: ['email', 'email_verified'],
+  // MOE/county scopes (reference §2, §4): eduinfo in userinfo as the MOE prototype did;
+  // openid2_id under MOE's Java-sample spelling open2_id too
+  eduinfo: ['schoolid', 'titles', 'classinfo'],
+  openid2: ['openid2_id', 'open2_id'],
+  personid: ['personid'],
+  guid: ['guid'],
 } as const;
+
+/**
+ * Scopes a client's `scope` metadata can list. 'admin' carries no claims: it authorizes the
+ * admin API. Other MOE-family scopes (educloudroles, exchangedata, syncdata, worker,
+ * relation, kh_*) are not listed, and oidc-provider ignores what it does not list, so RPs
+ * that ask for them still sign in (reference §5.10).
+ */
+export const SCOPES = [
+  'openid',
+  'offline_access',
+  'profile',
+  'email',
+  'eduinfo',
+  'openid2',
+  'personid',
+  'guid',
+  'admin',
+] as const;
+
+/** Name of the login prompt's check that asks for a stronger method (interactions/pages.ts shows it). */
+export const STEP_UP_REASON = 'edu_step_up';
+
+/**
+ * oidc-provider's default prompts, with one more check on 'login': the session's acr ranks
+ * below what the login policy requires for this client and account (RP acr_values, the
+ * client's default_acr_values, a county rule, the admin floor), so the user signs in again in
+ * the same session with a stronger method (step-up). Without a session the no_session check
+ * asks for a login anyway; the policy then applies to the account that signs in.
+ */
+function interactionPolicyWithStepUp(resolve: LoginPolicyResolver | undefined) {
+  const policy = interactionPolicy.base();
+  if (!resolve) return policy;
+  const login = policy.get('login');
+  if (!login) throw new Error('oidc-provider has no login prompt');
+  login.checks.add(
+    new interactionPolicy.Check(
+      STEP_UP_REASON,
+      'a stronger authentication method is required',
+      'interaction_required',
+      async (ctx) => {
+        const { session, client, params } = ctx.oidc;
+        if (!session?.accountId || !client) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        const { requiredAcr } = await resolve({
+          clientId: client.clientId,
+          client: client.metadata(),
+          accountId: session.accountId,
+          acrValues: typeof params?.acr_values === 'string' ? params.acr_values : undefined,
+        });
+        return meetsAcr(session.acr, requiredAcr)
+          ? interactionPolicy.Check.NO_NEED_TO_PROMPT
+          : interactionPolicy.Check.REQUEST_PROMPT;
+      },
+    ),
+  );
+  return policy;
+}
 
 export function providerConfiguration(config: Config, deps: ProviderDeps): Configuration {
   const { ttl } = config;
   return {
     adapter: deps.adapter,
     findAccount: deps.findAccount,
+    clients: [...(deps.staticClients ?? [])] as unknown as Configuration['clients'],
     jwks: deps.jwks as Configuration['jwks'],
     routes: OIDC_ROUTES,
     claims: SCOPE_CLAIMS as unknown as Configuration['claims'],
-    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    scopes: [...SCOPES],
     acrValues: [...deps.acrValues],
     // MOE RPs read preferred_username and email straight from the ID token (reference §3),
     // so scope-requested claims go into it as well as into userinfo.
@@ -79,11 +155,15 @@ export function providerConfiguration(config: Config, deps: ProviderDeps): Confi
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
     extraClientMetadata: {
-      // first-party (bureau-run) applications skip the consent page
-      properties: ['first_party'],
+      // first_party: bureau-run applications skip the consent page.
+      // allow_query_access_token: the RP sends ?access_token= to the resource endpoints
+      // (RFC 6750 discourages it; reference §5.11). eduinfo_gzip: eduinfo answers gzipped,
+      // as tad_login expects from MOE (reference §4.1).
+      properties: ['first_party', 'allow_query_access_token', 'eduinfo_gzip'],
       validator(_ctx, key, value) {
-        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
-          throw new Error('first_party must be a boolean');
+        const booleans = ['first_party', 'allow_query_access_token', 'eduinfo_gzip'];
+        if (booleans.includes(key) && value !== undefined && typeof value !== 'boolean') {
+          throw new Error(`${key} must be a boolean`);
         }
       },
     },
@@ -92,7 +172,11 @@ export function providerConfiguration(config: Config, deps: ProviderDeps): Confi
       return client.redirectUris?.some((u) => new URL(u).origin === origin) ?? false;
     },
     discovery: { ui_locales_supported: ['zh-TW', 'en'], claims_locales_supported: ['zh-TW'] },
-    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
+    interactions: {
+      // step-up: a login policy can require a stronger method than the session's (issue 4)
+      policy: interactionPolicyWithStepUp(deps.loginPolicy),
+      url: (_ctx, interaction) => interactionPath(interaction.uid),
+    },
     async loadExistingGrant(ctx) {
       const { client, session, provider } = ctx.oidc;
       if (!client || !session?.accountId) return undefined;

@@ -39,15 +39,25 @@ export function testConfig(issuer: string, env: Record<string, string> = {}): Se
     DATA_DIR: env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'edu-idp-test-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOGIN_RECORD_FLUSH_MS: '20',
+    // admin tests exercise the console, not the second factor; test/interactions/step-up.test.ts
+    // covers the default (it passes ADMIN_REQUIRED_ACR: '', which loadConfig treats as unset)
+    ADMIN_REQUIRED_ACR: 'urn:edu-idp:acr:password',
     ...env,
   });
   return config as SettledConfig;
 }
 
-export async function startTestInstance(env: Record<string, string> = {}): Promise<TestInstance> {
+/**
+ * @param opts.host the issuer's host name: 127.0.0.1 by default; 'localhost' where a browser
+ *   needs a domain (a WebAuthn RP ID cannot be an IP address). The server listens on 127.0.0.1.
+ */
+export async function startTestInstance(
+  env: Record<string, string> = {},
+  opts: { host?: '127.0.0.1' | 'localhost' } = {},
+): Promise<TestInstance> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `http://${opts.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   const config = testConfig(issuer, env);
   const runtime = await createRuntime(config, createLogger(config));
   server.on('request', runtime.app.callback());
@@ -64,12 +74,32 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
   };
 }
 
-const TABLES = ['accounts', 'clients', 'oidc_payloads', 'login_records', 'session_events'];
+const TABLES = [
+  'accounts',
+  'clients',
+  'oidc_payloads',
+  'login_records',
+  'session_events',
+  'organizations',
+  'school_classes',
+  'account_titles',
+  'class_members',
+  'class_teachers',
+  'role_assignments',
+  'account_applications',
+  'school_transfers',
+  'ip_ranges',
+  'account_tokens',
+  'audit_log',
+  'credentials',
+  'pass_one_codes',
+  'login_policies',
+];
 
 /** Empties every table but the signing keys, and the test Redis database. */
 export async function resetStores(runtime: Runtime): Promise<void> {
   await runtime.writer.flush().catch(() => undefined);
-  await runtime.db.raw(`TRUNCATE ${TABLES.join(', ')}`);
+  await runtime.db.raw(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`);
   await runtime.redis?.flushdb();
 }
 

@@ -35,11 +35,17 @@ export class HttpAgent {
 
   async request(
     url: string,
-    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    init: {
+      method?: string;
+      form?: Record<string, string>;
+      headers?: Record<string, string>;
+      /** a multipart upload (FormData sets its own content type) or another raw body */
+      body?: FormData | string;
+    } = {},
   ) {
     const target = new URL(url, this.base).toString();
     const res = await fetch(target, {
-      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      method: init.method ?? (init.form || init.body !== undefined ? 'POST' : 'GET'),
       redirect: 'manual',
       headers: {
         cookie: this.cookieHeader(),
@@ -48,6 +54,7 @@ export class HttpAgent {
         ...init.headers,
       },
       ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
+      ...(!init.form && init.body !== undefined ? { body: init.body } : {}),
     });
     this.store(res.headers);
     const location = res.headers.get('location') ?? undefined;
