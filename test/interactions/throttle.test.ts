@@ -141,7 +141,6 @@ describe('POST /interaction/:uid/password under a guessing attack', () => {
     expect(checked).toBeGreaterThanOrEqual(5);
     expect(checked).toBeLessThanOrEqual(5 + reopenings(limits, ms));
     expect(throttled).toBe(GUESSES - checked);
-    expect(ms).toBeLessThan(180_000);
 
     // the owner, from their own address, is not held back by the attacker's
     const owner = await loginAndGetTokens(t.issuer, config, { username: 'aa1234', password: PASSWORD });
