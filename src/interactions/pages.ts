@@ -157,9 +157,12 @@ export async function finishInteraction(
   result: InteractionResults,
   mergeWithLastSubmission: boolean,
 ): Promise<void> {
+  // a later step (consent, activation) merges the last submission, login included: its login
+  // note (finish.ts) must not go along, or the resumed login would be recorded a second time
+  const merged = mergeWithLastSubmission ? { edu_login: undefined, ...result } : result;
   const redirectTo = await deps
     .provider()
-    .interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
+    .interactionResult(ctx.req, ctx.res, merged, { mergeWithLastSubmission });
   ctx.status = 303;
   ctx.redirect(redirectTo);
 }
