@@ -30,9 +30,15 @@ export function accountClient(issuer: string): ClientInput {
   return firstPartyClient(issuer, CLIENT);
 }
 
-/** Only the account pages are return targets (no open redirect). */
+/**
+ * Only the account pages are return targets (no open redirect): /account or a path below it,
+ * with a plain query string (the portal's filters and page links) at most.
+ */
 export function safeAccountPath(value: unknown): string {
-  return typeof value === 'string' && /^\/account\/[\w\-/]*$/.test(value) && !value.includes('//')
+  return typeof value === 'string' &&
+    value.length <= 1024 &&
+    /^\/account(?:\/[\w\-/]*)?(?:\?[\w\-.~%=&+]*)?$/.test(value) &&
+    !value.includes('//')
     ? value
     : `${ACCOUNT_BASE}/passkeys`;
 }

@@ -9,6 +9,7 @@ import { html, type SafeHtml } from '../html.js';
 import { isMessageKey, type Locale, t } from '../i18n.js';
 import { type LayoutProps, layout } from '../layout.js';
 import { cardSignForm, formatDate } from '../methods/certificate.js';
+import { withPortalNav } from '../portal/layout.js';
 
 export interface AccountCertificateRow {
   id: string;
@@ -78,5 +79,11 @@ ${errorAlert(locale, p.error)}
 ${list}
 <h2 class="section-title">${t(locale, 'account_certificate.add_heading')}</h2>
 ${cardSignForm({ locale, csrf: p.csrf, action: p.base, signerUrl: p.signerUrl, nonce: p.nonce, submitLabel: t(locale, 'account_certificate.submit'), invalid: Boolean(p.error) })}`;
-  return layout({ locale, title: t(locale, 'account_certificate.title'), body, langHrefs: p.langHrefs });
+  // the portal's navigation above the page (views/portal/layout.ts)
+  return layout({
+    locale,
+    title: t(locale, 'account_certificate.title'),
+    body: withPortalNav({ locale, username: p.username, csrf: p.csrf }, body),
+    langHrefs: p.langHrefs,
+  });
 }

@@ -9,6 +9,7 @@ import { html, type SafeHtml } from '../html.js';
 import { isMessageKey, type Locale, t } from '../i18n.js';
 import { type LayoutProps, layout } from '../layout.js';
 import { passkeyScriptMessages, passkeyScripts } from '../methods/passkey.js';
+import { withPortalNav } from '../portal/layout.js';
 
 export interface AccountPasskeyRow {
   id: string;
@@ -103,5 +104,11 @@ ${list}
 </form>
 <noscript><p class="help passkey__needs-js">${t(locale, 'account_passkeys.needs_js')}</p></noscript>
 ${passkeyScripts()}`;
-  return layout({ locale, title: t(locale, 'account_passkeys.title'), body, langHrefs: p.langHrefs });
+  // the portal's navigation above the page (views/portal/layout.ts)
+  return layout({
+    locale,
+    title: t(locale, 'account_passkeys.title'),
+    body: withPortalNav({ locale, username: p.username, csrf: p.csrf }, body),
+    langHrefs: p.langHrefs,
+  });
 }
