@@ -6,6 +6,7 @@ import type { CertificateService } from '../services/certificates.js';
 import type { LoginRecorder } from '../services/login-records.js';
 import type { PassOneService } from '../services/pass-one.js';
 import type { PasskeyService } from '../services/passkeys.js';
+import type { ServiceCatalog } from '../services/service-catalog.js';
 import type { Throttle } from '../services/throttle.js';
 import type { TwFidoLogin } from '../services/twfido-login.js';
 import type { InteractionStateStore } from './state.js';
@@ -29,4 +30,6 @@ export interface InteractionDeps {
   certificates: CertificateService;
   /** which methods and which assurance a client and account need (provider/policy.ts) */
   loginPolicy: LoginPolicyResolver;
+  /** 服務: the activation page of an activation-required service's client (interactions/activation) */
+  serviceCatalog: ServiceCatalog;
 }

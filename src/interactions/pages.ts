@@ -7,6 +7,7 @@ import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
 import { changePasswordPage, consentPage, loginPage } from '../../views/index.js';
 import { AppError } from '../errors.js';
+import { isActivationPrompt, renderActivation } from './activation/page.js';
 import { csrfToken } from './csrf.js';
 import type { InteractionDeps } from './deps.js';
 import { langHrefs, resolveLocale } from './locale.js';
@@ -90,6 +91,11 @@ export async function renderInteraction(ctx: Context, deps: InteractionDeps, opt
     !pending && details.prompt.name === 'login' ? ownPage(opts.method, details.params.client_id) : undefined;
   if (own?.render && offered(own)) {
     await own.render(ctx, deps, opts);
+    return;
+  }
+  // 服務: the client's service waits for its activation (before any consent)
+  if (!pending && isActivationPrompt(details)) {
+    await renderActivation(ctx, deps, details, opts);
     return;
   }
   if (pending) {

@@ -11,6 +11,7 @@ import { errors as oidcErrors } from 'oidc-provider';
 import { errorPage } from '../../views/index.js';
 import { isAppError } from '../errors.js';
 import { RateLimitError } from '../services/throttle.js';
+import { mountActivationRoutes } from './activation/routes.js';
 import { mountChangePasswordRoutes } from './change-password/routes.js';
 import { mountConsentRoutes } from './consent/routes.js';
 import { verifyCsrf } from './csrf.js';
@@ -113,6 +114,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
 
   for (const method of Object.values(loginMethods)) method.mount(router, deps);
   mountConsentRoutes(router, deps);
+  mountActivationRoutes(router, deps);
   mountChangePasswordRoutes(router, deps);
   return router;
 }

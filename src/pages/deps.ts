@@ -10,6 +10,8 @@ import type { AccountService } from '../services/accounts.js';
 import type { ApplicationService } from '../services/applications.js';
 import type { CertificateService } from '../services/certificates.js';
 import type { PasskeyService } from '../services/passkeys.js';
+import type { PortalServices } from '../services/portal.js';
+import type { ServiceCatalog } from '../services/service-catalog.js';
 import type { Throttle } from '../services/throttle.js';
 import type { AccountSessions } from './account-session.js';
 
@@ -26,6 +28,10 @@ export interface PagesDeps {
   certificates: CertificateService;
   /** brute-force protection; the forgot-password page counts its requests in it */
   throttle: Throttle;
+  /** the user portal (/account, /account/logins, /account/profile): history, profile, sessions */
+  portal: PortalServices;
+  /** 服務 (/account/services): the services of the signed-in account, activation */
+  serviceCatalog: ServiceCatalog;
 }
 
 /** How a form comes back after an error the user can fix. */

@@ -23,6 +23,8 @@ import { accountPasskeyPages } from './account-passkeys/routes.js';
 import { applyPages } from './apply/routes.js';
 import type { FormPage, PagesDeps } from './deps.js';
 import { forgotPasswordPages } from './forgot-password/routes.js';
+import { portalPages } from './portal/routes.js';
+import { portalServicePages } from './portal-services/routes.js';
 
 export type { PagesDeps } from './deps.js';
 
@@ -95,6 +97,8 @@ export function createPagesRouter(deps: PagesDeps): Router {
     ...accountPasskeyPages,
     ...accountCertificatePages,
     ...forgotPasswordPages,
+    ...portalPages,
+    ...portalServicePages,
   ];
   for (const page of pages) {
     const select = async (ctx: Context, next: Next) => {

@@ -27,6 +27,11 @@ export interface ProviderDeps {
    * login prompt asks it. Absent only in the CLI's validation-only provider.
    */
   loginPolicy?: LoginPolicyResolver;
+  /**
+   * Whether the account has yet to activate the service (服務) behind this client: then no
+   * code is issued until it does (services/service-catalog.ts). Absent in the CLI's provider.
+   */
+  isActivationMissing?(accountId: string, clientId: string): Promise<boolean>;
   /** grant id of a consent the account gave this client in an earlier session */
   findRememberedGrantId(accountId: string, clientId: string): Promise<string | undefined>;
   logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void>;
@@ -112,6 +117,39 @@ function interactionPolicyWithStepUp(resolve: LoginPolicyResolver | undefined) {
   return policy;
 }
 
+/** Name of the consent prompt's check that asks for a service activation (interactions/activation). */
+export const SERVICE_ACTIVATION_REASON = 'edu_service_activation';
+
+/**
+ * One more check on 'consent': the client is the RP of an activation-required service the
+ * signed-in account has not activated. The interaction then shows the activation page
+ * (interactions/activation) instead of issuing a code; with prompt=none the RP gets
+ * interaction_required. It runs after login, so the account is known.
+ */
+function withServiceActivation(
+  policy: ReturnType<typeof interactionPolicy.base>,
+  isActivationMissing: ProviderDeps['isActivationMissing'],
+) {
+  if (!isActivationMissing) return policy;
+  const consent = policy.get('consent');
+  if (!consent) throw new Error('oidc-provider has no consent prompt');
+  consent.checks.add(
+    new interactionPolicy.Check(
+      SERVICE_ACTIVATION_REASON,
+      'the service of this client is not activated',
+      'interaction_required',
+      async (ctx) => {
+        const { session, client } = ctx.oidc;
+        if (!session?.accountId || !client) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        return (await isActivationMissing(session.accountId, client.clientId))
+          ? interactionPolicy.Check.REQUEST_PROMPT
+          : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      },
+    ),
+  );
+  return policy;
+}
+
 export function providerConfiguration(config: Config, deps: ProviderDeps): Configuration {
   const { ttl } = config;
   return {
@@ -174,7 +212,8 @@ export function providerConfiguration(config: Config, deps: ProviderDeps): Confi
     discovery: { ui_locales_supported: ['zh-TW', 'en'], claims_locales_supported: ['zh-TW'] },
     interactions: {
       // step-up: a login policy can require a stronger method than the session's (issue 4)
-      policy: interactionPolicyWithStepUp(deps.loginPolicy),
+      // 服務: an activation-required service's client waits for the activation (issue 5)
+      policy: withServiceActivation(interactionPolicyWithStepUp(deps.loginPolicy), deps.isActivationMissing),
       url: (_ctx, interaction) => interactionPath(interaction.uid),
     },
     async loadExistingGrant(ctx) {

@@ -59,7 +59,8 @@ export type AdminAction =
   | 'passone.issue'
   | 'throttle.view'
   | 'throttle.clear'
-  | 'login_policy.manage';
+  | 'login_policy.manage'
+  | 'service.manage';
 
 /**
  * What an action is done to. schoolId null means "no school" (an account registered at no
@@ -129,6 +130,9 @@ const RULES: Record<AdminAction, (actor: Actor, target: Target) => boolean> = {
     isCountyAdmin(a) && (t.schoolId === undefined || administersSchool(a, t.schoolId)),
   // 啟用登入機制: the rules of a county are its county admins' (issue 4)
   'login_policy.manage': (a, t) => administersCounty(a, t),
+  // 服務: a county-wide service (no school) is the county's; a school's own service is its
+  // admins' (and the county's)
+  'service.manage': (a, t) => administersCounty(a, t) || administersSchool(a, t.schoolId),
 };
 
 export function can(actor: Actor, action: AdminAction, target: Target = {}): boolean {
