@@ -12,10 +12,12 @@ import type { MenuEntry } from './console.js';
 import type { AdminDeps } from './deps.js';
 import { homeModule } from './home/index.js';
 import { loginPolicyModule } from './login-policy/index.js';
+import { loginRecordsModule } from './login-records/index.js';
 import { passOneModule } from './passone/index.js';
 import { rolesModule } from './roles/index.js';
 import { rosterModule } from './roster/index.js';
 import { schoolsModule } from './schools/index.js';
+import { servicesModule } from './services/index.js';
 import { throttleModule } from './throttle/index.js';
 import { transfersModule } from './transfers/index.js';
 import { whitelistModule } from './whitelist/index.js';
@@ -38,7 +40,9 @@ export const adminModules: readonly AdminModule[] = [
   passOneModule,
   whitelistModule,
   loginPolicyModule,
+  servicesModule,
   transfersModule,
   auditModule,
   throttleModule,
+  loginRecordsModule,
 ];
