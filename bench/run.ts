@@ -12,6 +12,10 @@
  *                      students, 70 schools) through parse + preview + apply, on a throwaway
  *                      database of the DATABASE_URL server (embedded PGlite without one); run
  *                      first, before the server starts. Alone: BENCH_SCENARIOS=roster_import
+ *   login_records      not over HTTP: bench/login-records.ts, p50/p95/p99 of the admin login-record
+ *                      queries and the portal's 紀錄 page on the history in BENCH_DATABASE_URL (50M
+ *                      records from `npm run bench:generate`); skipped, saying how to generate
+ *                      it, when BENCH_DATABASE_URL is unset. Alone: BENCH_SCENARIOS=login_records
  *
  * Prints ONE JSON object to stdout; progress goes to stderr.
  *
@@ -26,8 +30,10 @@
  *   BENCH_CONCURRENCY  workers per scenario (default 8)
  *   BENCH_WARMUP_SECONDS  unmeasured load before each scenario (default 2)
  *   BENCH_MAX_OPS      upper bound of operations per scenario and phase (default 100000)
- *   BENCH_SCENARIOS    comma list to run a subset (default all five)
+ *   BENCH_SCENARIOS    comma list to run a subset (default all six)
  *   ROSTER_BENCH_STUDENTS  students of roster_import (default 32752)
+ *   BENCH_DATABASE_URL     the generated login history of login_records (LOGIN_BENCH_ITERATIONS,
+ *                      default 200 queries per query kind)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -38,6 +44,7 @@ import { fileURLToPath } from 'node:url';
 import argon2 from 'argon2';
 import * as oidc from 'openid-client';
 import { csrfFrom, formActionFrom, HttpAgent } from '../test/helpers/http-agent.js';
+import { type LoginRecordsBenchReport, runLoginRecordsBench, type SkippedBench } from './login-records.js';
 import { type RosterBenchReport, runRosterBench } from './roster.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -53,6 +60,7 @@ const SCENARIOS = [
   'client_credentials',
   'refresh_token',
   'roster_import',
+  'login_records',
 ] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -498,12 +506,23 @@ async function main(): Promise<void> {
     log('roster_import: bench/roster.ts');
     roster = await runRosterBench();
     log(`roster_import: ${roster.students} students in ${roster.seconds} s`);
-    if (wanted.every((s) => s === 'roster_import')) {
-      process.stdout.write(
-        `${JSON.stringify({ tool: 'edu-idp bench', date: new Date().toISOString(), scenarios: { roster_import: roster } }, null, 2)}\n`,
-      );
-      return;
-    }
+  }
+  // so do the login-record queries, on the generated history of BENCH_DATABASE_URL
+  let loginRecords: LoginRecordsBenchReport | SkippedBench | undefined;
+  if (wanted.includes('login_records')) {
+    log('login_records: bench/login-records.ts');
+    loginRecords = await runLoginRecordsBench();
+    if ('skipped' in loginRecords) log(`login_records: skipped: ${loginRecords.skipped}`);
+  }
+  const inProcess = {
+    ...(roster ? { roster_import: roster } : {}),
+    ...(loginRecords ? { login_records: loginRecords } : {}),
+  };
+  if (wanted.every((s) => s === 'roster_import' || s === 'login_records')) {
+    process.stdout.write(
+      `${JSON.stringify({ tool: 'edu-idp bench', date: new Date().toISOString(), scenarios: inProcess }, null, 2)}\n`,
+    );
+    return;
   }
   const fixtures = JSON.parse(readFileSync(FIXTURES, 'utf8')) as Fixtures;
   const fixture = (id: string) => {
@@ -655,7 +674,7 @@ async function main(): Promise<void> {
       },
       config: { seconds, warmup_seconds: warmupSeconds, concurrency, max_ops_per_scenario: maxOps },
       argon2: { algorithm: 'argon2id', ...argon2Params, verify_ms_single: verifyMs },
-      scenarios: { ...scenarios, ...(roster ? { roster_import: roster } : {}) },
+      scenarios: { ...scenarios, ...inProcess },
       server_log: undefined as { path: string; warn: number; error: number } | undefined,
       notes,
     };

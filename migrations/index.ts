@@ -14,6 +14,9 @@ import * as addRequestedUsername from './20261123000007_add_requested_username.j
 import * as createCredentials from './20261123000014_create_credentials.js';
 import * as createPassOneCodes from './20261123000016_create_pass_one_codes.js';
 import * as createLoginPolicies from './20261123000020_create_login_policies.js';
+import * as createServices from './20261123000021_create_services.js';
+import * as addLoginRecordScope from './20261123000022_add_login_record_scope.js';
+import * as addLoginRecordPortalIndex from './20261123000023_add_login_record_portal_index.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -31,6 +34,9 @@ const migrations: Record<string, Migration> = {
   '20261123000014_create_credentials': createCredentials,
   '20261123000016_create_pass_one_codes': createPassOneCodes,
   '20261123000020_create_login_policies': createLoginPolicies,
+  '20261123000021_create_services': createServices,
+  '20261123000022_add_login_record_scope': addLoginRecordScope,
+  '20261123000023_add_login_record_portal_index': addLoginRecordPortalIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,6 +1,6 @@
 /**
  * edu-idp command line: serve (default), migrate, import FILE.json, keys rotate|list,
- * clients list. Reads the same configuration as the server.
+ * clients list, history prune. Reads the same configuration as the server.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,6 +16,7 @@ import { createServices, type SettledConfig } from './runtime.js';
 import { normalizeUsername } from './services/accounts.js';
 import { clientInputSchema } from './services/clients.js';
 import { importDirectory, type UserDirectoryImport } from './services/directory-import.js';
+import { createHistoryRetention } from './services/history-retention.js';
 import { isValidNationalId } from './services/national-id.js';
 import { checkPasswordPolicy } from './services/passwords.js';
 import { ensureSigningKey, listSigningKeys, loadKeyset, rotateSigningKeys } from './services/signing-keys.js';
@@ -28,6 +29,7 @@ const USAGE = `usage: edu-idp <command>
   keys rotate [--now]   publish a new signing key; it signs after KEY_ACTIVATION_DELAY (or at once with --now)
   keys list             show signing keys and their state
   clients list          show registered clients
+  history prune         drop login-history partitions past LOGIN_RECORD_RETENTION_DAYS, print what went
   consents list USERNAME             show the clients a user has consented to
   consents revoke USERNAME CLIENT_ID revoke that consent and every token issued under it`;
 
@@ -255,6 +257,24 @@ export async function runCli(argv: string[], out: Out = console.log): Promise<nu
             );
           }
           return 0;
+        });
+      case 'history prune':
+        return await withServices(config, async ({ db }) => {
+          const r = await createHistoryRetention(db, config.loginRecordRetentionDays).prune();
+          out(`retention ${r.retentionDays} days: records before ${r.cutoff.toISOString()} are past it`);
+          for (const p of r.dropped) {
+            out(
+              `dropped ${p.partition} (${p.from.toISOString()} to ${p.to.toISOString()}, about ${p.approxRows} rows)`,
+            );
+          }
+          if (!r.dropped.length) out('no partition past retention');
+          for (const f of r.failed) out(`not dropped ${f.partition}: ${f.error} (try again later)`);
+          for (const d of r.defaultRowsPastRetention) {
+            out(
+              `${d.table} holds ${d.rows} rows past retention: not deleted (look at them, then delete by hand)`,
+            );
+          }
+          return r.failed.length ? 1 : 0;
         });
       case 'clients list':
         return await withServices(config, async ({ clients }) => {

@@ -78,6 +78,9 @@ const schema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOGIN_RECORD_FLUSH_MS: z.coerce.number().int().positive().default(200),
+  // login history kept: whole monthly partitions older than this are dropped (at least a month,
+  // so the previous month's partition, still written around midnight, is never dropped)
+  LOGIN_RECORD_RETENTION_DAYS: z.coerce.number().int().min(31).default(400),
   // education-network (TANet) address ranges: where passOne works without a school whitelist.
   // A starting point only: set it from your regional network centre's published list.
   TANET_IP_RANGES: z
@@ -183,6 +186,7 @@ export interface Config {
   readonly trustProxyHops: number;
   readonly logLevel: string;
   readonly loginRecordFlushMs: number;
+  readonly loginRecordRetentionDays: number;
   readonly tanetIpRanges: readonly string[];
   readonly adminIpRestrict: boolean;
   readonly studentUsernameRule: string;
@@ -287,6 +291,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxyHops: e.TRUST_PROXY_HOPS,
     logLevel: e.LOG_LEVEL,
     loginRecordFlushMs: e.LOGIN_RECORD_FLUSH_MS,
+    loginRecordRetentionDays: e.LOGIN_RECORD_RETENTION_DAYS,
     tanetIpRanges: e.TANET_IP_RANGES,
     adminIpRestrict: e.ADMIN_IP_RESTRICT,
     studentUsernameRule: e.STUDENT_USERNAME_RULE,

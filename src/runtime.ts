@@ -42,6 +42,7 @@ import { createClassService } from './services/classes.js';
 import { type ClientService, createClientService } from './services/clients.js';
 import { type ConsentService, createConsentService } from './services/consents.js';
 import { createEduInfoService } from './services/eduinfo.js';
+import { createHistoryRetention } from './services/history-retention.js';
 import { createLoginPolicies } from './services/login-policies.js';
 import {
   createLoginHistory,
@@ -54,11 +55,13 @@ import { createPassOneService, type PassOneService } from './services/pass-one.j
 import { createPasskeyService, type PasskeyService } from './services/passkeys.js';
 import { createPasswordHasher, type PasswordHasher } from './services/passwords.js';
 import { createPersonIdentifiers } from './services/person-identifiers.js';
+import { createPortalServices, type PortalServices } from './services/portal.js';
 import { createRoleService } from './services/roles.js';
 import { createRosterAdmin } from './services/roster/admin.js';
 import { createRosterService } from './services/roster/import.js';
 import { createSchoolService } from './services/schools.js';
 import { createSecretBox, type SecretBox } from './services/secret-box.js';
+import { createServiceCatalog, type ServiceCatalog } from './services/service-catalog.js';
 import { ensureSigningKey, loadKeyset } from './services/signing-keys.js';
 import { createThrottle, type Throttle } from './services/throttle.js';
 import { createThrottleAdmin } from './services/throttle-admin.js';
@@ -104,6 +107,10 @@ export interface Runtime {
   /** brute-force protection (services/throttle.ts) */
   throttle: Throttle;
   accountSessions: AccountSessions;
+  /** the user portal's services (services/portal.ts) */
+  portal: PortalServices;
+  /** 服務: services, activations, the login gate (services/service-catalog.ts) */
+  serviceCatalog: ServiceCatalog;
   app: Koa;
   close(): Promise<void>;
 }
@@ -147,6 +154,7 @@ export async function createServices(config: SettledConfig, log = createLogger(c
     log,
   });
   const audit = createAuditLog(db);
+  const consents = createConsentService(durable, shortLived);
   const history = createLoginHistory(db);
   // brute-force protection: counters in Redis shared by every node, in memory without Redis
   const limiters = createLimiterFactory(redis);
@@ -176,7 +184,9 @@ export async function createServices(config: SettledConfig, log = createLogger(c
     accountTokens,
     applications,
     clients: createClientService(db, box),
-    consents: createConsentService(durable, shortLived),
+    consents,
+    // 服務: what users activate in the portal; the login gate of activation-required clients
+    serviceCatalog: createServiceCatalog({ db, audit, consents }),
     history,
     audit,
     whitelist,
@@ -223,6 +233,27 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
   const { db, redis, durable, shortLived, box, accounts, clients } = services;
 
   await ensureHistoryPartitions(db);
+  // retention: drop whole monthly partitions past LOGIN_RECORD_RETENTION_DAYS (never a DELETE)
+  const retention = createHistoryRetention(db, config.loginRecordRetentionDays);
+  const pruneHistory = async () => {
+    const r = await retention.prune();
+    if (r.dropped.length) {
+      log.info(
+        { dropped: r.dropped.map((p) => p.partition), cutoff: r.cutoff },
+        'login history past retention dropped',
+      );
+    }
+    if (r.failed.length) {
+      log.warn({ failed: r.failed }, 'login history partitions not dropped; retried next run');
+    }
+    if (r.defaultRowsPastRetention.length) {
+      log.warn(
+        { tables: r.defaultRowsPastRetention },
+        'default partitions hold rows past retention (not deleted)',
+      );
+    }
+  };
+  await pruneHistory().catch((err) => log.error({ err }, 'login history retention failed'));
   const writer = createRecordWriter(db, {
     spoolDir: join(config.dataDir, 'spool'),
     flushMs: config.loginRecordFlushMs,
@@ -257,6 +288,8 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
         cookieKeys: config.cookieKeys,
         acrValues,
         loginPolicy,
+        isActivationMissing: (accountId, clientId) =>
+          services.serviceCatalog.isActivationMissing(accountId, clientId),
         staticClients: [
           consoleClient(config.issuer),
           passOneClient(config.issuer),
@@ -290,6 +323,13 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
 
   // the account pages' (/account/passkeys) own sign-in, like the console's
   const accountSessions = createAccountSessions(shortLived, config.issuer);
+  // the user portal (/account, /account/logins, /account/profile)
+  const portal = createPortalServices({
+    ...services,
+    recorder,
+    sessionTtl: config.ttl.session,
+    staticClients: [consoleClient(config.issuer), accountClient(config.issuer), passOneClient(config.issuer)],
+  });
   const app = createApp({
     resourceRouter,
     adminRouter,
@@ -308,6 +348,8 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
     certificates: services.certificates,
     loginPolicy,
     accountSessions,
+    portal,
+    serviceCatalog: services.serviceCatalog,
     checkReady: async () => {
       await Promise.all([pingDb(db), redis ? pingRedis(redis) : undefined]);
     },
@@ -320,7 +362,10 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
     ),
     setInterval(
       () =>
-        void ensureHistoryPartitions(db).catch((err) => log.error({ err }, 'partition maintenance failed')),
+        void ensureHistoryPartitions(db)
+          .catch((err) => log.error({ err }, 'partition maintenance failed'))
+          .then(pruneHistory)
+          .catch((err) => log.error({ err }, 'login history retention failed')),
       24 * 3600_000,
     ),
   ];
@@ -333,6 +378,7 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
     recorder,
     holder,
     accountSessions,
+    portal,
     app,
     async close() {
       for (const t of timers) clearInterval(t);

@@ -94,6 +94,8 @@ const TABLES = [
   'credentials',
   'pass_one_codes',
   'login_policies',
+  'services',
+  'service_activations',
 ];
 
 /** Empties every table but the signing keys, and the test Redis database. */
