@@ -188,6 +188,45 @@ const fromRow = (r: Row): AdminLoginRecordRow => ({
 });
 
 /**
+ * The time span of login_records' monthly partitions, [from, to): read from the catalogue on
+ * every query, since maintenance adds months ahead and retention drops old ones.
+ */
+async function monthlySpan(db: DbOrTx): Promise<{ from: Date; to: Date } | undefined> {
+  const { rows } = await db.raw(
+    `SELECT min((regexp_match(b, 'FROM \\(''([^'']+)''\\)'))[1]::timestamptz) AS from_at,
+            max((regexp_match(b, 'TO \\(''([^'']+)''\\)'))[1]::timestamptz) AS to_at
+       FROM (SELECT pg_get_expr(c.relpartbound, c.oid) AS b
+               FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+              WHERE i.inhparent = 'login_records'::regclass) p
+      WHERE b <> 'DEFAULT'`,
+  );
+  const r = (rows as Array<{ from_at: Date | null; to_at: Date | null }>)[0];
+  return r?.from_at && r.to_at ? { from: r.from_at, to: r.to_at } : undefined;
+}
+
+/**
+ * The sources a branch reads. The default partition (rows no month was there for) may hold
+ * any time, so while it is part of a scan PostgreSQL cannot read the months newest first and
+ * stop at LIMIT: a filter that matches few rows (an IP range) would read every month to the
+ * end. So the months are read bounded to their span, which prunes the default partition at
+ * plan time, and the default partition (normally empty) is read on its own outside that span.
+ * A gap between months keeps the default partition in the first scan: slower, still exact.
+ */
+function sources(span: { from: Date; to: Date } | undefined): Array<{ table: string; where: Where }> {
+  if (!span) return [{ table: 'login_records', where: { sql: [], bindings: [] } }];
+  return [
+    {
+      table: 'login_records',
+      where: { sql: ['created_at >= ?', 'created_at < ?'], bindings: [span.from, span.to] },
+    },
+    {
+      table: 'login_records_default',
+      where: { sql: ['(created_at < ? OR created_at >= ?)'], bindings: [span.from, span.to] },
+    },
+  ];
+}
+
+/**
  * A page of records, newest first. `before` pages towards older records, `after` towards
  * newer ones (the page is still returned newest first).
  */
@@ -207,13 +246,15 @@ export async function searchLoginRecords(
     : { sql: [], bindings: [] };
   const order = backwards ? 'created_at ASC, id ASC' : 'created_at DESC, id DESC';
   const common = commonWhere(q);
-  const parts = branches(q);
+  const from = sources(await monthlySpan(db));
   const bindings: Binding[] = [];
-  const selects = parts.map((b) => {
-    const where = whereClause([b, common, keyset]);
-    bindings.push(...where.bindings, limit + 1);
-    return `(SELECT ${COLUMNS} FROM login_records ${where.sql} ORDER BY ${order} LIMIT ?)`;
-  });
+  const selects = branches(q).flatMap((b) =>
+    from.map(({ table, where: bounds }) => {
+      const where = whereClause([b, common, keyset, bounds]);
+      bindings.push(...where.bindings, limit + 1);
+      return `(SELECT ${COLUMNS} FROM ${table} ${where.sql} ORDER BY ${order} LIMIT ?)`;
+    }),
+  );
   // one branch needs no merge; several are merged and cut to the page
   const picked =
     selects.length === 1
@@ -260,12 +301,15 @@ export async function countLoginRecords(
   cap: number,
 ): Promise<{ count: number; capped: boolean }> {
   const common = commonWhere(q);
+  const from = sources(await monthlySpan(db));
   const bindings: Binding[] = [];
-  const selects = branches(q).map((b) => {
-    const where = whereClause([b, common]);
-    bindings.push(...where.bindings, cap + 1);
-    return `(SELECT 1 FROM login_records ${where.sql} LIMIT ?)`;
-  });
+  const selects = branches(q).flatMap((b) =>
+    from.map(({ table, where: bounds }) => {
+      const where = whereClause([b, common, bounds]);
+      bindings.push(...where.bindings, cap + 1);
+      return `(SELECT 1 FROM ${table} ${where.sql} LIMIT ?)`;
+    }),
+  );
   const result = await db.raw(
     `SELECT count(*)::int AS n FROM (${selects.join(' UNION ALL ')}) c`,
     bindings as never,
