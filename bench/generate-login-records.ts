@@ -737,6 +737,8 @@ async function main() {
     // the coming months, as the server's own maintenance would create them
     await pool.query("SELECT edu_ensure_month_partitions('login_records', now(), 4)");
     await pool.query("SELECT edu_ensure_month_partitions('session_events', now(), 4)");
+    // each month's account→school statistics (migration 024), filled by the ANALYZE below
+    await pool.query('SELECT edu_login_records_statistics()');
     // VACUUM once no load runs any more: run while the other connection's INSERT was open it
     // could not mark pages all-visible (that snapshot predates our rows), and without the
     // visibility map counts cannot use index-only scans. All-visible pages are skipped, so a

@@ -17,6 +17,7 @@ import * as createLoginPolicies from './20261123000020_create_login_policies.js'
 import * as createServices from './20261123000021_create_services.js';
 import * as addLoginRecordScope from './20261123000022_add_login_record_scope.js';
 import * as addLoginRecordPortalIndex from './20261123000023_add_login_record_portal_index.js';
+import * as addLoginRecordStatistics from './20261123000024_add_login_record_statistics.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '20261123000021_create_services': createServices,
   '20261123000022_add_login_record_scope': addLoginRecordScope,
   '20261123000023_add_login_record_portal_index': addLoginRecordPortalIndex,
+  '20261123000024_add_login_record_statistics': addLoginRecordStatistics,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
+import { ensureHistoryPartitions } from '../../src/adapters/db/history.js';
 import {
   type AdminLoginRecordRow,
   countLoginRecords,
@@ -221,6 +222,33 @@ describe('countLoginRecords and streamLoginRecords', () => {
     );
     expect(second.rows.map((r) => r.ip)).toEqual(['198.51.100.2']);
     expect(second.next).toBeNull();
+  });
+
+  it('gives every month, also one maintenance adds, its account→school statistics', async () => {
+    const db = t.runtime.db;
+    const missing = async () =>
+      (
+        await db.raw(
+          `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'login_records'::regclass
+              AND NOT EXISTS (SELECT 1 FROM pg_statistic_ext x
+                               WHERE x.stxrelid = c.oid AND x.stxname = c.relname || '__account_school'
+                                 AND x.stxkind = '{f}')`,
+        )
+      ).rows as Array<{ relname: string }>;
+    expect(await missing()).toEqual([]);
+    // a month far ahead, as maintenance creates them
+    const ahead = "to_char(now() + interval '2 years', 'YYYYMM')";
+    const { rows } = await db.raw(`SELECT 'login_records_' || ${ahead} AS name`);
+    const name = (rows as Array<{ name: string }>)[0]?.name as string;
+    await db.raw("SELECT edu_ensure_month_partitions('login_records', now() + interval '2 years', 1)");
+    try {
+      expect((await missing()).map((m) => m.relname)).toEqual([name]);
+      await ensureHistoryPartitions(db);
+      expect(await missing()).toEqual([]);
+    } finally {
+      await db.raw('DROP TABLE IF EXISTS ??', [name]);
+    }
   });
 
   it('counts exactly below the cap and says "cap+" above it; streams every record in batches', async () => {

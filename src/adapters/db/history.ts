@@ -2,7 +2,10 @@ import type { DbOrTx } from '../db.js';
 
 export const HISTORY_TABLES = ['login_records', 'session_events'] as const;
 
-/** Creates the monthly partitions from last month to `monthsAhead` months ahead (idempotent). */
+/**
+ * Creates the monthly partitions from last month to `monthsAhead` months ahead, each
+ * login_records month with its statistics object (migration 024), idempotently.
+ */
 export async function ensureHistoryPartitions(db: DbOrTx, monthsAhead = 3): Promise<void> {
   for (const table of HISTORY_TABLES) {
     await db.raw("SELECT edu_ensure_month_partitions(?, now() - interval '1 month', ?)", [
@@ -10,6 +13,7 @@ export async function ensureHistoryPartitions(db: DbOrTx, monthsAhead = 3): Prom
       monthsAhead + 2,
     ]);
   }
+  await db.raw('SELECT edu_login_records_statistics()');
 }
 
 export interface HistoryPartition {
