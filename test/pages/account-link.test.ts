@@ -9,7 +9,8 @@ import Koa from 'koa';
 import { createPagesRouter } from '../../src/pages/router.js';
 import type { Runtime } from '../../src/runtime.js';
 import { useTestInstance } from '../helpers/app.js';
-import { createAccount, PASSWORD } from '../helpers/fixtures.js';
+import { CLIENT_SECRET, createAccount, createClient, PASSWORD } from '../helpers/fixtures.js';
+import { discoverRp, loginAndGetTokens, startAuthorization } from '../helpers/flow.js';
 import { csrfFrom, formActionFrom, HttpAgent } from '../helpers/http-agent.js';
 import { codeIn, startSmsCapture } from '../helpers/sms-capture.js';
 import { startSmtpCapture } from '../helpers/smtp-capture.js';
@@ -208,6 +209,29 @@ describe('GET/POST /account/reset/:token', () => {
       code: 'password.invalid_credentials',
     });
     expect((await t.runtime.accounts.authenticatePassword('aa1234', NEW_PASSWORD)).id).toBe(account.id);
+  });
+
+  it('ends every OP session of the account once the new password is set', async () => {
+    const account = await createAccount(t.runtime, { username: 'aa1234' });
+    await createClient(t.runtime);
+    const rp = await discoverRp(t.issuer, { clientId: 'school-app', clientSecret: CLIENT_SECRET });
+    const browser = new HttpAgent(t.issuer);
+    await loginAndGetTokens(t.issuer, rp, { username: 'aa1234', password: PASSWORD, agent: browser });
+    await t.runtime.writer.flush();
+    const silent = async () => {
+      const { url } = await startAuthorization(rp, {
+        username: '',
+        password: '',
+        extraParams: { prompt: 'none' },
+      });
+      return new URL((await browser.follow(url.href)).location ?? '').searchParams;
+    };
+    expect((await silent()).get('code')).toBeTruthy();
+
+    const url = await t.runtime.accountTokens.createResetLink(account.id, actorId);
+    const done = await setPassword(new HttpAgent(t.issuer), new URL(url).pathname, NEW_PASSWORD);
+    expect(done.status).toBe(200);
+    expect((await silent()).get('error')).toBe('login_required');
   });
 
   it('refuses the old password as the new one', async () => {

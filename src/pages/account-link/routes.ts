@@ -49,6 +49,8 @@ function linkPage(purpose: AccountTokenPurpose): FormPage {
       if (!parsed.success) throw new AppError('input.invalid', 'input.invalid');
       if (parsed.data.new_password !== parsed.data.confirm_password) throw passwordErrors.mismatch();
       const account = await deps.accountTokens.consume(purpose, tokenOf(ctx), parsed.data.new_password);
+      // a reset means the old password is not to be trusted: every OP session made with it ends
+      if (purpose === 'reset') await deps.portal.sessions.signOutOthers(account.id, undefined);
       // no language switch: it would reopen the link, which is used up now
       sendPage(ctx, passwordSetPage({ locale: resolveLocale(ctx), username: account.username }));
     },
