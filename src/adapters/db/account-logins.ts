@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import type { DbOrTx } from '../db.js';
-import type { LoginRecordRow } from './login-records.js';
+import { type LoginRecordDbRow, type LoginRecordRow, loginRecordFromRow } from './login-records.js';
 
 export type { LoginRecordRow } from './login-records.js';
 
@@ -31,40 +31,6 @@ export interface AccountLoginFacets {
 
 /** How many of the newest records the filter selects draw their values from. */
 const FACET_WINDOW = 5000;
-
-interface Row {
-  id: string;
-  created_at: Date;
-  account_id: string | null;
-  username: string | null;
-  client_id: string | null;
-  method: string;
-  success: boolean;
-  failure_reason: string | null;
-  ip: string | null;
-  os: string | null;
-  browser: string | null;
-  device: string | null;
-  session_id: string | null;
-  last_activity_at: Date | null;
-}
-
-const fromRow = (r: Row): LoginRecordRow => ({
-  id: r.id,
-  createdAt: r.created_at,
-  accountId: r.account_id,
-  username: r.username,
-  clientId: r.client_id,
-  method: r.method,
-  success: r.success,
-  failureReason: r.failure_reason,
-  ip: r.ip,
-  os: r.os,
-  browser: r.browser,
-  device: r.device,
-  sessionId: r.session_id,
-  lastActivityAt: r.last_activity_at,
-});
 
 function where(accountId: string, f: AccountLoginFilter): { sql: string; params: Knex.Value[] } {
   const clauses = ['r.account_id = ?'];
@@ -115,7 +81,7 @@ export async function listAccountLogins(
     db.raw(`SELECT count(*)::int AS total FROM login_records r WHERE ${w.sql}`, w.params),
   ]);
   return {
-    rows: (list.rows as Row[]).map(fromRow),
+    rows: (list.rows as LoginRecordDbRow[]).map(loginRecordFromRow),
     total: (count.rows[0] as { total: number }).total,
   };
 }
@@ -164,8 +130,8 @@ export async function findAccountLogin(
       LIMIT 1`,
     [accountId, id],
   );
-  const row = (rows as Row[])[0];
-  return row ? fromRow(row) : undefined;
+  const row = (rows as LoginRecordDbRow[])[0];
+  return row ? loginRecordFromRow(row) : undefined;
 }
 
 export interface SessionEventRow {

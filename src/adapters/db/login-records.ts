@@ -18,7 +18,8 @@ export interface LoginRecordRow {
   lastActivityAt: Date | null;
 }
 
-interface Row {
+/** A login_records row as the queries of this file and account-logins.ts select it. */
+export interface LoginRecordDbRow {
   id: string;
   created_at: Date;
   account_id: string | null;
@@ -34,6 +35,23 @@ interface Row {
   session_id: string | null;
   last_activity_at: Date | null;
 }
+
+export const loginRecordFromRow = (r: LoginRecordDbRow): LoginRecordRow => ({
+  id: r.id,
+  createdAt: r.created_at,
+  accountId: r.account_id,
+  username: r.username,
+  clientId: r.client_id,
+  method: r.method,
+  success: r.success,
+  failureReason: r.failure_reason,
+  ip: r.ip,
+  os: r.os,
+  browser: r.browser,
+  device: r.device,
+  sessionId: r.session_id,
+  lastActivityAt: r.last_activity_at,
+});
 
 /** An account's login attempts, newest first, with each session's last activity. */
 export async function listAccountLoginRecords(
@@ -56,22 +74,7 @@ export async function listAccountLoginRecords(
       LIMIT ?`,
     [accountId, limit],
   );
-  return (result.rows as Row[]).map((r) => ({
-    id: r.id,
-    createdAt: r.created_at,
-    accountId: r.account_id,
-    username: r.username,
-    clientId: r.client_id,
-    method: r.method,
-    success: r.success,
-    failureReason: r.failure_reason,
-    ip: r.ip,
-    os: r.os,
-    browser: r.browser,
-    device: r.device,
-    sessionId: r.session_id,
-    lastActivityAt: r.last_activity_at,
-  }));
+  return (result.rows as LoginRecordDbRow[]).map(loginRecordFromRow);
 }
 
 /** The operations of one session (操作紀錄), oldest first. */
