@@ -32,6 +32,7 @@ import { createLoginPolicy } from './provider/policy.js';
 import { createProviderHolder, type ProviderHolder } from './provider/provider-holder.js';
 import { createResourceRouter } from './resources/router.js';
 import { createAccountAdmin } from './services/account-admin.js';
+import { createAccountSessionService } from './services/account-sessions.js';
 import { type AccountTokenService, createAccountTokenService } from './services/account-tokens.js';
 import { type AccountService, createAccountService } from './services/accounts.js';
 import { createApplicationReview } from './services/application-review.js';
@@ -260,6 +261,13 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
     onError: (err, pending) => log.warn({ err, pending }, 'login records not yet written; kept in the spool'),
   });
   const recorder = createLoginRecorder(writer);
+  // an account's live OP sessions: the portal lists and ends them, the console ends them
+  const opSessions = createAccountSessionService({
+    db,
+    store: shortLived,
+    recorder,
+    sessionTtl: config.ttl.session,
+  });
   const state = createInteractionStateStore(shortLived);
   // directory claims: eduinfo, personid and guid (scopes in provider/configuration.ts)
   const claimSources = { eduinfo: createEduInfoService(db), identifiers: createPersonIdentifiers(box) };
@@ -312,6 +320,7 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
     config,
     provider: () => holder.current(),
     sessions: createConsoleSessions(shortLived, config.issuer, config.ttl.session),
+    opSessions,
   });
 
   const resourceRouter = createResourceRouter({
@@ -326,8 +335,7 @@ export async function createRuntime(config: SettledConfig, log = createLogger(co
   // the user portal (/account, /account/logins, /account/profile)
   const portal = createPortalServices({
     ...services,
-    recorder,
-    sessionTtl: config.ttl.session,
+    sessions: opSessions,
     staticClients: [consoleClient(config.issuer), accountClient(config.issuer), passOneClient(config.issuer)],
   });
   const app = createApp({

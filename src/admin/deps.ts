@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { createServices, SettledConfig } from '../runtime.js';
+import type { AccountSessionService } from '../services/account-sessions.js';
 import type { ConsoleSessions } from './session.js';
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -9,4 +10,6 @@ export interface AdminDeps extends Services {
   config: SettledConfig;
   provider(): Provider;
   sessions: ConsoleSessions;
+  /** accounts' OP sessions: a temporary password ends them */
+  opSessions: AccountSessionService;
 }

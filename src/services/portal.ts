@@ -3,14 +3,12 @@
  * session services, the consents, and client names for the 操作紀錄 and consent lists.
  */
 import type { Db } from '../adapters/db.js';
-import type { PayloadStore } from '../adapters/oidc/payload-store.js';
 import { type AccountLoginService, createAccountLoginService } from './account-logins.js';
 import { type AccountProfileService, createAccountProfileService } from './account-profile.js';
-import { type AccountSessionService, createAccountSessionService } from './account-sessions.js';
+import type { AccountSessionService } from './account-sessions.js';
 import type { AccountService } from './accounts.js';
 import type { ClientService } from './clients.js';
 import type { ConsentService } from './consents.js';
-import type { LoginRecorder } from './login-records.js';
 import type { Mailer } from './messaging.js';
 import type { VerificationCodeService } from './verification-codes.js';
 
@@ -25,14 +23,12 @@ export interface PortalServices {
 
 export function createPortalServices(deps: {
   db: Db;
-  shortLived: PayloadStore;
   accounts: AccountService;
   clients: ClientService;
   consents: ConsentService;
   verificationCodes: VerificationCodeService;
   mailer: Mailer;
-  recorder: LoginRecorder;
-  sessionTtl: number;
+  sessions: AccountSessionService;
   staticClients: ReadonlyArray<{ client_id: string; client_name?: string | undefined }>;
 }): PortalServices {
   const staticNames = new Map(deps.staticClients.map((c) => [c.client_id, c.client_name ?? c.client_id]));
@@ -44,12 +40,7 @@ export function createPortalServices(deps: {
       codes: deps.verificationCodes,
       mailer: deps.mailer,
     }),
-    sessions: createAccountSessionService({
-      db: deps.db,
-      store: deps.shortLived,
-      recorder: deps.recorder,
-      sessionTtl: deps.sessionTtl,
-    }),
+    sessions: deps.sessions,
     // the IdP's own pages (console, portal) are not consents the user gave: not listed, not revocable
     consents: {
       list: async (accountId, clientId) =>

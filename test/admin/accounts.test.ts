@@ -388,6 +388,26 @@ describe('POST /admin/accounts/:id/disable|enable', () => {
 });
 
 describe('POST /admin/accounts/:id/temporary-password and reset-link', () => {
+  it('ends the OP sessions the account had before the temporary password', async () => {
+    const s = await seed();
+    const { agent: teacher, res } = await tryLogin('t-wang', PASSWORD);
+    expect(res.location).toContain('code=');
+    await env.runtime.writer.flush();
+    const rp = await discoverRp(env.issuer, { clientId: 'school-app', clientSecret: CLIENT_SECRET });
+    const silent = async () => {
+      const { url } = await startAuthorization(rp, {
+        username: '',
+        password: '',
+        extraParams: { prompt: 'none' },
+      });
+      return new URL((await teacher.follow(url.href)).location ?? '').searchParams;
+    };
+    expect((await silent()).get('code')).toBeTruthy();
+    const admin = await consoleLogin(env.issuer, 'admin-a');
+    expect((await post(admin, `/admin/accounts/${s.teacher.id}/temporary-password`)).status).toBe(200);
+    expect((await silent()).get('error')).toBe('login_required');
+  });
+
   it('sets a temporary password shown once, which must be changed at the next login', async () => {
     const s = await seed();
     const agent = await consoleLogin(env.issuer, 'admin-a');

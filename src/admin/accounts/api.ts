@@ -181,6 +181,8 @@ export function mountAccountApi(api: ApiRegistry, deps: AdminDeps): void {
     response: z.object({ password: z.string(), must_change_password: z.literal(true) }),
     handler: async ({ actor, params }) => {
       const { password } = await service.temporaryPassword(actor, params.id);
+      // the old password is not to be trusted: every session made with it ends
+      await deps.opSessions.signOutOthers(params.id, undefined);
       return { password, must_change_password: true as const };
     },
   });

@@ -209,6 +209,8 @@ export function mountAccountConsole(router: Router, deps: AdminDeps): void {
     const actor = actorOf(ctx);
     const locale = localeOf(ctx);
     const { password } = await service.temporaryPassword(actor, idOf(ctx));
+    // the old password is not to be trusted: every session made with it ends
+    await deps.opSessions.signOutOthers(idOf(ctx), undefined);
     const detail = await service.get(actor, idOf(ctx));
     sendAdminPage(ctx, {
       title: ta(locale, 'accounts.temp_password.title'),
