@@ -12,7 +12,7 @@ import {
 } from '../helpers/admin.js';
 import { useTestInstance } from '../helpers/app.js';
 import { CLIENT_SECRET, createClient, PASSWORD } from '../helpers/fixtures.js';
-import { discoverRp, startAuthorization, submitLogin } from '../helpers/flow.js';
+import { discoverRp, silentAuthorization, startAuthorization, submitLogin } from '../helpers/flow.js';
 import { csrfFrom, formActionFrom, HttpAgent } from '../helpers/http-agent.js';
 
 const env = useTestInstance();
@@ -394,14 +394,7 @@ describe('POST /admin/accounts/:id/temporary-password and reset-link', () => {
     expect(res.location).toContain('code=');
     await env.runtime.writer.flush();
     const rp = await discoverRp(env.issuer, { clientId: 'school-app', clientSecret: CLIENT_SECRET });
-    const silent = async () => {
-      const { url } = await startAuthorization(rp, {
-        username: '',
-        password: '',
-        extraParams: { prompt: 'none' },
-      });
-      return new URL((await teacher.follow(url.href)).location ?? '').searchParams;
-    };
+    const silent = () => silentAuthorization(rp, teacher);
     expect((await silent()).get('code')).toBeTruthy();
     const admin = await consoleLogin(env.issuer, 'admin-a');
     expect((await post(admin, `/admin/accounts/${s.teacher.id}/temporary-password`)).status).toBe(200);

@@ -52,6 +52,19 @@ export async function startAuthorization(config: oidc.Configuration, opts: Login
   return { url: oidc.buildAuthorizationUrl(config, params), verifier, state, nonce };
 }
 
+/**
+ * An authorization request with prompt=none in `agent`: the callback's parameters, `code` while
+ * the browser's OP session lives, `error=login_required` once it has ended.
+ */
+export async function silentAuthorization(config: oidc.Configuration, agent: HttpAgent) {
+  const { url } = await startAuthorization(config, {
+    username: '',
+    password: '',
+    extraParams: { prompt: 'none' },
+  });
+  return new URL((await agent.follow(url.href)).location ?? '').searchParams;
+}
+
 /** Submits the login page; returns the response that follows (consent page, RP redirect, or form). */
 export async function submitLogin(
   agent: HttpAgent,

@@ -10,7 +10,7 @@ import { createPagesRouter } from '../../src/pages/router.js';
 import type { Runtime } from '../../src/runtime.js';
 import { useTestInstance } from '../helpers/app.js';
 import { CLIENT_SECRET, createAccount, createClient, PASSWORD } from '../helpers/fixtures.js';
-import { discoverRp, loginAndGetTokens, startAuthorization } from '../helpers/flow.js';
+import { discoverRp, loginAndGetTokens, silentAuthorization } from '../helpers/flow.js';
 import { csrfFrom, formActionFrom, HttpAgent } from '../helpers/http-agent.js';
 import { codeIn, startSmsCapture } from '../helpers/sms-capture.js';
 import { startSmtpCapture } from '../helpers/smtp-capture.js';
@@ -218,14 +218,7 @@ describe('GET/POST /account/reset/:token', () => {
     const browser = new HttpAgent(t.issuer);
     await loginAndGetTokens(t.issuer, rp, { username: 'aa1234', password: PASSWORD, agent: browser });
     await t.runtime.writer.flush();
-    const silent = async () => {
-      const { url } = await startAuthorization(rp, {
-        username: '',
-        password: '',
-        extraParams: { prompt: 'none' },
-      });
-      return new URL((await browser.follow(url.href)).location ?? '').searchParams;
-    };
+    const silent = () => silentAuthorization(rp, browser);
     expect((await silent()).get('code')).toBeTruthy();
 
     const url = await t.runtime.accountTokens.createResetLink(account.id, actorId);

@@ -10,7 +10,13 @@ import { sealNationalId } from '../../src/services/national-id.js';
 import { createMember, fakeNationalId, seedDirectory } from '../helpers/admin.js';
 import { useTestInstance } from '../helpers/app.js';
 import { CLIENT_SECRET, createAccount, createClient, PASSWORD } from '../helpers/fixtures.js';
-import { discoverRp, loginAndGetTokens, startAuthorization, submitLogin } from '../helpers/flow.js';
+import {
+  discoverRp,
+  loginAndGetTokens,
+  silentAuthorization,
+  startAuthorization,
+  submitLogin,
+} from '../helpers/flow.js';
 import { csrfFrom, formActionFrom, HttpAgent } from '../helpers/http-agent.js';
 import { startSmtpCapture } from '../helpers/smtp-capture.js';
 
@@ -335,12 +341,8 @@ describe('資料 /account/profile', () => {
     expect(done.status).toBe(200);
     expect(done.url).toBe(`${t.issuer}/account/profile?done=password`);
     expect(done.body).toContain('密碼已變更，其他裝置上的登入已一併登出');
-    const silent = (browser: HttpAgent) =>
-      startAuthorization(rp, { username: '', password: '', extraParams: { prompt: 'none' } }).then(
-        async ({ url }) => new URL((await browser.follow(url.href)).location ?? ''),
-      );
-    expect((await silent(phone)).searchParams.get('error')).toBe('login_required');
-    expect((await silent(agent)).searchParams.get('code')).toBeTruthy();
+    expect((await silentAuthorization(rp, phone)).get('error')).toBe('login_required');
+    expect((await silentAuthorization(rp, agent)).get('code')).toBeTruthy();
     // at the OP: the old password fails, the new one signs in
     const { url } = await startAuthorization(rp, { username: '', password: '' });
     const fresh = new HttpAgent(t.issuer);
@@ -406,12 +408,8 @@ describe('資料 /account/profile', () => {
     expect(done.url).toBe(`${t.issuer}/account/profile?done=sessions&count=1`);
     expect(done.body).toContain('已登出其他 1 個工作階段');
     // the phone needs to sign in again; this browser and the other account do not
-    const silent = (browser: HttpAgent) =>
-      startAuthorization(rp, { username: '', password: '', extraParams: { prompt: 'none' } }).then(
-        async ({ url }) => (await browser.follow(url.href)).location ?? '',
-      );
-    expect(new URL(await silent(phone)).searchParams.get('error')).toBe('login_required');
-    expect(new URL(await silent(otherAccount)).searchParams.get('code')).toBeTruthy();
+    expect((await silentAuthorization(rp, phone)).get('error')).toBe('login_required');
+    expect((await silentAuthorization(rp, otherAccount)).get('code')).toBeTruthy();
     // the phone's 操作紀錄 ends with this sign-out
     await flush();
     const phoneLogin = await t.runtime
