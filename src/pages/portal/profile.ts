@@ -107,10 +107,8 @@ const form = (path: string, submit: FormPage['submit']): FormPage => ({
   submit,
 });
 
-async function signedIn(ctx: Context, deps: PagesDeps) {
-  const visit = await portalVisit(ctx, deps, PROFILE_PATH);
-  return visit;
-}
+/** The signed-in visit of a 資料 form; without a sign-in, the login that returns to 資料. */
+const signedIn = (ctx: Context, deps: PagesDeps) => portalVisit(ctx, deps, PROFILE_PATH);
 
 export const profilePages: readonly FormPage[] = [
   { path: PROFILE_PATH, render: renderProfile },
