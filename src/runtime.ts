@@ -45,6 +45,7 @@ import { type ConsentService, createConsentService } from './services/consents.j
 import { createEduInfoService } from './services/eduinfo.js';
 import { createHistoryRetention } from './services/history-retention.js';
 import { createLoginPolicies } from './services/login-policies.js';
+import { createLoginRecordSearch } from './services/login-record-search.js';
 import {
   createLoginHistory,
   createLoginRecorder,
@@ -189,6 +190,8 @@ export async function createServices(config: SettledConfig, log = createLogger(c
     // 服務: what users activate in the portal; the login gate of activation-required clients
     serviceCatalog: createServiceCatalog({ db, audit, consents }),
     history,
+    // 登入紀錄: the admins' scoped search and CSV export over login_records
+    loginRecordSearch: createLoginRecordSearch(db, audit),
     audit,
     whitelist,
     throttle,
